@@ -1,0 +1,50 @@
+# Two commands are the whole set-up on a fresh machine with python3 (3.11+) and make:
+#   make serve   - the site at http://127.0.0.1:8000 with live reload
+#   make test    - every check the project has (what CI runs)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Where the browser tests leave a screenshot of every page, light and dark.
+SCREENSHOTS ?= test-results/screenshots
+
+.PHONY: help venv serve build test lint clean requirements
+
+help:
+	@echo "make serve         serve the site at http://127.0.0.1:8000 with live reload"
+	@echo "make test          run every check (strict build, examples, fences, notebooks, browser)"
+	@echo "make build         build the site into site/"
+	@echo "make clean         remove the virtual environment, the built site and caches"
+	@echo "make requirements  regenerate requirements.txt from requirements.in"
+
+# (Re)create .venv when it is missing or when requirements.txt differs from what it was built from.
+venv:
+	@if ! cmp -s requirements.txt $(VENV)/requirements.txt; then \
+		echo "Creating $(VENV) from requirements.txt"; \
+		rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
+		$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt && \
+		$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null && \
+		cp requirements.txt $(VENV)/requirements.txt; \
+	fi
+
+serve: venv
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: venv
+	$(BIN)/mkdocs build --strict --site-dir site
+
+lint: venv
+	$(BIN)/ruff check snippets tests hooks
+
+test: venv lint
+	SCREENSHOTS=$(SCREENSHOTS) $(BIN)/python -m pytest
+	@echo "Screenshots of every page: $(SCREENSHOTS)/"
+
+requirements:
+	$(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv
+	.venv-tools/bin/uv pip compile --python-version 3.11 requirements.in -o requirements.txt
+	rm -rf .venv-tools
+
+clean:
+	rm -rf $(VENV) site test-results .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

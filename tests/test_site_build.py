@@ -1,0 +1,50 @@
+"""The real site builds with --strict and no warning, and the built pages hold what they should."""
+
+import re
+
+from conftest import DOCS
+
+
+def test_site_builds_strict_without_warnings(built_site):
+    assert (built_site / "index.html").is_file()
+    assert (built_site / "search" / "search_index.json").is_file()
+
+
+def test_every_page_is_built(built_site):
+    for page in DOCS.rglob("*.md"):
+        relative = page.relative_to(DOCS).with_suffix("")
+        html = built_site / relative / "index.html" if relative.name != "index" else (
+            built_site / relative.parent / "index.html")
+        assert html.is_file(), f"{page} was not built"
+
+
+def test_math_is_rendered_to_mathml(built_site):
+    for html_file in built_site.rglob("*.html"):
+        text = html_file.read_text()
+        assert 'class="arithmatex"' not in text, f"{html_file}: math left unrendered"
+    assert "<math" in (built_site / "index.html").read_text()
+
+
+def test_quizzes_render_with_answers_for_readers_without_javascript(built_site):
+    text = (built_site / "index.html").read_text()
+    quizzes = re.findall(r'<div class="quiz" id="quiz-\d+">', text)
+    assert quizzes, "the landing page's question did not render"
+    assert text.count('data-correct="true"') == len(quizzes)
+    assert "<summary>Show the answer</summary>" in text
+
+
+def test_no_third_party_assets_are_referenced(built_site):
+    """Scripts, styles, fonts and images come from the site itself (links to papers are fine)."""
+    pattern = re.compile(r'<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)="(https?:)?//', re.I)
+    for html_file in built_site.rglob("*.html"):
+        text = html_file.read_text()
+        for match in pattern.finditer(text):
+            tag = text[match.start():text.find(">", match.start()) + 1]
+            if tag.startswith("<link") and 'rel="canonical"' in tag:
+                continue
+            raise AssertionError(f"{html_file}: third-party resource {tag}")
+
+
+def test_license_is_stated_in_the_footer(built_site):
+    text = (built_site / "index.html").read_text()
+    assert "CC BY 4.0" in text and "MIT" in text
