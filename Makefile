@@ -8,12 +8,13 @@ BIN := $(VENV)/bin
 # Where the browser tests leave a screenshot of every page, light and dark.
 SCREENSHOTS ?= test-results/screenshots
 
-.PHONY: help venv serve build test lint clean requirements
+.PHONY: help venv browser serve build test lint bench clean requirements
 
 help:
 	@echo "make serve         serve the site at http://127.0.0.1:8000 with live reload"
 	@echo "make test          run every check (strict build, examples, fences, notebooks, browser)"
 	@echo "make build         build the site into site/"
+	@echo "make bench         measure build speed, page weight and load speed (docs/about/performance.md)"
 	@echo "make clean         remove the virtual environment, the built site and caches"
 	@echo "make requirements  regenerate requirements.txt from requirements.in"
 
@@ -36,9 +37,17 @@ build: venv
 lint: venv
 	$(BIN)/ruff check snippets tests hooks
 
-test: venv lint
+# Debian's chromium and the npm tools the browser tests need; installed when missing.
+browser: venv
+	bash scripts/ensure-browser.sh
+
+test: venv lint browser
 	SCREENSHOTS=$(SCREENSHOTS) $(BIN)/python -m pytest
 	@echo "Screenshots of every page: $(SCREENSHOTS)/"
+
+# Build speed, page weight and load speed against a plain-Material baseline (not part of test).
+bench: venv browser
+	$(BIN)/python scripts/bench.py
 
 requirements:
 	$(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv

@@ -4,6 +4,10 @@ pymdownx.arithmatex (generic mode) wraps inline math as <span class="arithmatex"
 and display math as <div class="arithmatex">\\[...\\]</div>. This hook replaces each with the
 MathML that latex2mathml produces; browsers render MathML natively. A formula latex2mathml cannot
 read stops the build with the page and the formula.
+
+Notebook pages (mkdocs-jupyter) keep their Markdown cells' math as raw $...$ and $$...$$ for
+MathJax; this hook renders those to MathML too (outside code, scripts and styles), so labs need no
+math script either.
 """
 
 from __future__ import annotations
@@ -16,14 +20,24 @@ from mkdocs.exceptions import PluginError
 
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.DOTALL)
 DISPLAY = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.DOTALL)
+# latex2mathml passes a command it does not know through as text, e.g. <mi>\notacommand</mi>.
+UNKNOWN_COMMAND = re.compile(r"<m[ion]>(?P<command>\\[A-Za-z]+)</m[ion]>")
+NOTEBOOK_DISPLAY = re.compile(r"\$\$(?P<tex>.+?)\$\$", re.DOTALL)
+NOTEBOOK_INLINE = re.compile(r"(?<![\\$])\$(?P<tex>[^$\n]+?)\$(?!\$)")
+# Regions of a notebook page whose dollar signs are not math.
+NOT_PROSE = re.compile(r"(<(pre|code|script|style)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
 
 
 def tex_to_mathml(tex: str, display: str, where: str) -> str:
     source = html.unescape(tex).strip()
     try:
-        return convert(source, display=display)
+        mathml = convert(source, display=display)
     except Exception as error:  # latex2mathml raises several exception types
-        raise PluginError(f"{where}: cannot render the formula {source!r}: {error}") from error
+        raise PluginError(f"{where}: cannot render the formula {source!r}: {error!r}") from error
+    unknown = UNKNOWN_COMMAND.search(mathml)
+    if unknown:
+        raise PluginError(f"{where}: unknown TeX command {unknown['command']} in the formula {source!r}")
+    return mathml
 
 
 def render_math(page_html: str, where: str) -> str:
@@ -34,5 +48,24 @@ def render_math(page_html: str, where: str) -> str:
     return INLINE.sub(lambda m: tex_to_mathml(m["tex"], "inline", where), page_html)
 
 
+def render_notebook_math(page_html: str, where: str) -> str:
+    parts = NOT_PROSE.split(page_html)
+    # re.split with two groups yields: prose, whole region, tag name, prose, ...
+    out = []
+    for index in range(0, len(parts), 3):
+        prose = parts[index]
+        prose = NOTEBOOK_DISPLAY.sub(
+            lambda m: '<div class="math-display">' + tex_to_mathml(m["tex"], "block", where) + "</div>",
+            prose,
+        )
+        out.append(NOTEBOOK_INLINE.sub(lambda m: tex_to_mathml(m["tex"], "inline", where), prose))
+        if index + 1 < len(parts):
+            out.append(parts[index + 1])
+    return "".join(out)
+
+
 def on_page_content(html, page, config, files):
-    return render_math(html, f"docs/{page.file.src_uri}")
+    where = f"docs/{page.file.src_uri}"
+    if page.file.src_uri.endswith(".ipynb"):
+        return render_notebook_math(html, where)
+    return render_math(html, where)

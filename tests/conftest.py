@@ -34,7 +34,7 @@ def built_site(tmp_path_factory) -> Path:
     result = mkdocs_build(REPO / "mkdocs.yml", site_dir)
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"mkdocs build --strict failed:\n{output}"
-    warnings = [line for line in output.splitlines() if "WARNING" in line]
+    warnings = [line for line in output.splitlines() if line.startswith(("WARNING", "ERROR"))]
     assert not warnings, "build warnings:\n" + "\n".join(warnings)
     return site_dir
 

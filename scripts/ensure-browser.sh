@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# What the browser tests (tests/browser/) need beyond the Python virtualenv, installed only when
+# missing, so a second run does nothing and takes well under a second:
+#   - Debian's chromium at /usr/bin/chromium, driven by Playwright for Python. Playwright's own
+#     browser download is never used (the tests pass executable_path=/usr/bin/chromium).
+#   - axe-core from the npm registry, pinned in package.json + package-lock.json, installed into
+#     node_modules/ with `npm ci` when node_modules is missing or older than the lock file.
+# Called by `make browser`, which `make test` depends on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHROMIUM=/usr/bin/chromium
+STAMP=node_modules/.installed-from-package-lock.json
+
+can_apt() { [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; }
+
+apt_updated=no
+apt_install() {
+    if [ "$apt_updated" = no ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        apt_updated=yes
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+missing=()
+[ -x "$CHROMIUM" ] || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+    if can_apt; then
+        echo "ensure-browser: installing Debian packages: ${missing[*]}"
+        apt_install "${missing[@]}"
+    else
+        echo "ensure-browser: missing ${missing[*]}. Install Debian's packages as root:" >&2
+        echo "    sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+        echo "(the browser tests use /usr/bin/chromium; do not run 'playwright install')" >&2
+        exit 1
+    fi
+fi
+if [ ! -x "$CHROMIUM" ]; then
+    echo "ensure-browser: $CHROMIUM is still missing after installing Debian's chromium" >&2
+    exit 1
+fi
+
+# node_modules is current when it was installed from exactly this package-lock.json.
+if ! cmp -s package-lock.json "$STAMP" || [ ! -f node_modules/axe-core/axe.min.js ]; then
+    echo "ensure-browser: installing axe-core with npm ci (package-lock.json)"
+    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$STAMP"
+fi

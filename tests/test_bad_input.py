@@ -1,0 +1,98 @@
+"""Bad input fails loudly and names the place: each defect is put into a small throw-away site
+(inheriting the real configuration) or a throw-away file, and the failure message is checked."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+
+def page(body: str) -> str:
+    return f"# A page {{ #a-page }}\n\nSome text.\n\n{body}\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[a link](missing.md)", ["index.md", "missing.md", "not found"]),
+        ("[an anchor](#no-such-heading)", ["index.md", "#no-such-heading", "no such anchor"]),
+        ('--8<-- "snippets/no_such_example.py"', ["docs/index.md:5", "no_such_example.py", "not found"]),
+        ('--8<-- "snippets/toy_model.py:no_such_section"', ["docs/index.md:5", "no_such_section"]),
+        ("```quiz\nA question?\n\n- [ ] One\n    Because.\n- [ ] Two\n    Because.\n```",
+         ["docs/index.md:6", "exactly one option"]),
+        ("```quiz\nA question?\n\n- [x] One\n- [ ] Two\n    Because.\n```",
+         ["docs/index.md:8", "has no explanation"]),
+        ('```python exec="on" notest\nraise ValueError("example broke")\n```',
+         ["docs/index.md", "markdown_exec", "example broke"]),
+        (r"A formula \( \frac{1}{ \).", ["docs/index.md", "cannot render the formula"]),
+        (r"A formula \( \notacommand x \).", ["docs/index.md", r"unknown TeX command \notacommand"]),
+    ],
+    ids=["link", "anchor", "snippet-file", "snippet-section", "quiz-no-answer",
+         "quiz-no-explanation", "exec-raises", "formula-unreadable", "formula-unknown-command"],
+)
+def test_defect_fails_the_build_and_names_the_place(make_site, body, expected):
+    result = make_site({"index.md": page(body)})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the build passed despite: {body}"
+    for fragment in expected:
+        assert fragment in output, f"{fragment!r} missing from the build output:\n{output[-3000:]}"
+
+
+def test_a_good_page_builds(make_site):
+    """The control: the same throw-away site without a defect builds."""
+    result = make_site({"index.md": page('A link to [myself](#a-page).\n\n--8<-- "snippets/toy_model.py:softmax"')})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def broken_notebook() -> str:
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": "# A lab\n\nIt will break."},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "numbers = [1, 2, 3]"},
+        {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": "numbers[10]  # this cell raises"},
+    ]
+    notebook = {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                            "language": "python"}}}
+    return json.dumps(notebook)
+
+
+def test_a_notebook_cell_that_raises_fails_the_build(make_site):
+    result = make_site({"index.md": page(""), "labs/broken.ipynb": broken_notebook()})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "labs/broken.ipynb" in output
+    assert "numbers[10]  # this cell raises" in output
+    assert "IndexError" in output
+
+
+def run_pytest(*args, cwd) -> str:
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
+                            cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0, "pytest passed on a defect"
+    return result.stdout + result.stderr
+
+
+def test_a_notebook_cell_that_raises_is_named_by_the_tests(tmp_path):
+    (tmp_path / "broken.ipynb").write_text(broken_notebook())
+    output = run_pytest("--nbmake", "broken.ipynb", cwd=tmp_path)
+    assert "broken.ipynb" in output
+    assert "numbers[10]  # this cell raises" in output
+
+
+def test_a_python_fence_that_raises_names_file_and_line(tmp_path):
+    (tmp_path / "page.md").write_text(
+        "# A page\n\nText.\n\n```python\nvalue = 1\nassert value == 2, 'fence broke'\n```\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    output = run_pytest("--markdown-docs", "--markdown-docs-syntax=superfences", "page.md",
+                        cwd=tmp_path)
+    assert "page.md" in output and "fence broke" in output
+    assert "line 7" in output or "page.md:7" in output, output
+
+
+def test_the_real_mkdocs_yml_is_what_the_throwaway_sites_inherit():
+    assert "strict: true" in (REPO / "mkdocs.yml").read_text()
