@@ -95,7 +95,7 @@ def render_quiz(quiz: Quiz, quiz_id: str) -> list[str]:
     """HTML with Markdown inside (md_in_html), readable without JavaScript."""
     out = [f'<div class="quiz" id="{quiz_id}" markdown="block">', '<div class="quiz-question" markdown="block">', ""]
     out += [line for line in quiz.question] + ["", "</div>", '<ol class="quiz-options" type="A">']
-    for index, option in enumerate(quiz.options):
+    for option in quiz.options:
         correct = "true" if option.correct else "false"
         out.append(f'<li class="quiz-option" data-correct="{correct}" markdown="span">{option.text}</li>')
     out += ["</ol>", '<details class="quiz-answer" markdown="block">', "<summary>Show the answer</summary>", ""]
