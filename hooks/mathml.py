@@ -20,6 +20,8 @@ from mkdocs.exceptions import PluginError
 
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.DOTALL)
 DISPLAY = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.DOTALL)
+OPERATORNAME = re.compile(r"\\operatorname\*?\{(?P<name>[^{}]+)\}")
+BARE_OPERATOR = re.compile(r"\\(?P<name>arg|argmax|argmin)(?![A-Za-z])")
 # latex2mathml passes a command it does not know through as text, e.g. <mi>\notacommand</mi>.
 UNKNOWN_COMMAND = re.compile(r"<m[ion]>(?P<command>\\[A-Za-z]+)</m[ion]>")
 NOTEBOOK_DISPLAY = re.compile(r"\$\$(?P<tex>.+?)\$\$", re.DOTALL)
@@ -28,10 +30,18 @@ NOTEBOOK_INLINE = re.compile(r"(?<![\\$])\$(?P<tex>[^$\n]+?)\$(?!\$)")
 NOT_PROSE = re.compile(r"(<(pre|code|script|style)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
 
 
+def normalise(tex: str) -> str:
+    """Rewrite the few operator forms latex2mathml renders badly into ones it renders well."""
+    def as_word(match):
+        return r"\text{" + match["name"].replace(r"\,", " ") + "}"
+
+    return BARE_OPERATOR.sub(as_word, OPERATORNAME.sub(as_word, tex))
+
+
 def tex_to_mathml(tex: str, display: str, where: str) -> str:
     source = html.unescape(tex).strip()
     try:
-        mathml = convert(source, display=display)
+        mathml = convert(normalise(source), display=display)
     except Exception as error:  # latex2mathml raises several exception types
         raise PluginError(f"{where}: cannot render the formula {source!r}: {error!r}") from error
     unknown = UNKNOWN_COMMAND.search(mathml)
