@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Where the browser tests leave a screenshot of every page, light and dark.
 SCREENSHOTS ?= test-results/screenshots
 
-.PHONY: help venv browser serve build test lint bench clean requirements
+.PHONY: help venv browser serve build test lint bench urls clean requirements
 
 help:
 	@echo "make serve         serve the site at http://127.0.0.1:8000 with live reload"
@@ -16,6 +16,7 @@ help:
 	@echo "make build         build the site into site/"
 	@echo "make bench         measure build speed, page weight and load speed (docs/about/performance.md)"
 	@echo "make clean         remove the virtual environment, the built site and caches"
+	@echo "make urls          record every page URL and heading anchor in tests/published_urls.txt"
 	@echo "make requirements  regenerate requirements.txt from requirements.in"
 
 # (Re)create .venv when it is missing or when requirements.txt differs from what it was built from.
@@ -34,8 +35,9 @@ serve: venv
 build: venv
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# ruff, a spelling check, whitespace and notebook-output checks (.pre-commit-config.yaml).
 lint: venv
-	$(BIN)/ruff check snippets tests hooks
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 # Debian's chromium and the npm tools the browser tests need; installed when missing.
 browser: venv
@@ -48,6 +50,11 @@ test: venv lint browser
 # Build speed, page weight and load speed against a plain-Material baseline (not part of test).
 bench: venv browser
 	$(BIN)/python scripts/bench.py
+
+# Record every page URL and heading anchor in tests/published_urls.txt (after adding a page or heading).
+urls: build
+	{ echo "# Every published URL and heading anchor; see tests/test_published_urls.py."; \
+	  $(BIN)/python scripts/published_urls.py site; } > tests/published_urls.txt
 
 requirements:
 	$(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv

@@ -16,9 +16,9 @@ SNIPPETS = REPO / "snippets"
 DOCS = REPO / "docs"
 
 
-def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(config: Path, site_dir: Path, **env_vars: str) -> subprocess.CompletedProcess:
     """Run `mkdocs build --strict` and return the finished process (output in .stdout)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0", **env_vars)
     return subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "--config-file", str(config), "--site-dir",
          str(site_dir)],
@@ -57,6 +57,7 @@ def make_site(tmp_path):
         nav = "\n".join(f"  - {name}" for name in pages if not name.startswith("snippets"))
         config = tmp_path / "mkdocs.yml"
         config.write_text(f"INHERIT: {REPO / 'mkdocs.yml'}\nnav:\n{nav}\n{extra_config}")
-        return mkdocs_build(config, tmp_path / "site")
+        # A throw-away site has no git history to date its pages from.
+        return mkdocs_build(config, tmp_path / "site", GIT_DATES="false")
 
     return make
