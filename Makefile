@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 # Where the browser tests leave a screenshot of every page, light and dark.
 SCREENSHOTS ?= test-results/screenshots
 
-.PHONY: help venv browser serve build test lint bench urls clean requirements
+.PHONY: help venv browser serve build test lint bench urls offline clean requirements
 
 help:
 	@echo "make serve         serve the site at http://127.0.0.1:8000 with live reload"
@@ -16,6 +16,7 @@ help:
 	@echo "make build         build the site into site/"
 	@echo "make bench         measure build speed, page weight and load speed (docs/about/performance.md)"
 	@echo "make clean         remove the virtual environment, the built site and caches"
+	@echo "make offline       a copy of the site that works from disk, packed as one .zip"
 	@echo "make urls          record every page URL and heading anchor in tests/published_urls.txt"
 	@echo "make requirements  regenerate requirements.txt from requirements.in"
 
@@ -51,6 +52,12 @@ test: venv lint browser
 bench: venv browser
 	$(BIN)/python scripts/bench.py
 
+# A copy of the site that works opened from disk (file://), search included, packed as one zip.
+offline: venv
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
+	$(BIN)/python -c "import shutil; shutil.make_archive('why-sft-is-not-enough-offline', 'zip', 'site-offline')"
+	@echo "Offline edition: why-sft-is-not-enough-offline.zip (unzip it and open index.html)"
+
 # Record every page URL and heading anchor in tests/published_urls.txt (after adding a page or heading).
 urls: build
 	{ echo "# Every published URL and heading anchor; see tests/test_published_urls.py."; \
@@ -62,5 +69,5 @@ requirements:
 	rm -rf .venv-tools
 
 clean:
-	rm -rf $(VENV) site test-results .pytest_cache .ruff_cache
+	rm -rf $(VENV) site site-offline why-sft-is-not-enough-offline.zip test-results .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,44 @@
+"""The offline edition (`make offline`) works opened from disk: pages link to pages, and search
+finds things, with no server and no network."""
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import REPO, mkdocs_build
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("offline")
+    result = mkdocs_build(REPO / "mkdocs.yml", site, OFFLINE="true")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def test_offline_pages_link_to_html_files(offline_site):
+    html = (offline_site / "index.html").read_text()
+    assert 'href="sft/objective.html"' in html, "offline pages must link to files, not folders"
+    assert "navigation.instant" not in html, "instant navigation cannot work from file://"
+
+
+def test_offline_search_works_from_file_url(offline_site):
+    requests = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda request: requests.append(request.url))
+        page.goto((offline_site / "index.html").as_uri())
+        page.locator("input.md-search__input").click()
+        page.keyboard.type("cross-entropy", delay=20)
+        results = page.locator(".md-search-result__item")
+        results.first.wait_for(timeout=10_000)
+        assert results.count() > 0
+        results.first.locator("a").first.click()
+        page.wait_for_load_state()
+        assert page.url.startswith("file://") and page.url.split("#")[0].endswith(".html")
+        browser.close()
+    outside = [url for url in requests if not url.startswith(("file://", "data:", "blob:"))]
+    assert not outside, f"the offline edition asked the network for: {outside}"
