@@ -17,6 +17,7 @@ import re
 
 from latex2mathml.converter import convert
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>', re.DOTALL)
 DISPLAY = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.DOTALL)
@@ -74,6 +75,8 @@ def render_notebook_math(page_html: str, where: str) -> str:
     return "".join(out)
 
 
+# Before print-site (priority 0) copies each page's HTML into the print edition.
+@event_priority(60)
 def on_page_content(html, page, config, files):
     where = f"docs/{page.file.src_uri}"
     if page.file.src_uri.endswith(".ipynb"):

@@ -14,6 +14,8 @@ and the actions a student needs at the top of each lab.
 import re
 from pathlib import PurePosixPath
 
+from mkdocs.plugins import event_priority
+
 MATHJAX_LOADER = re.compile(
     r'<!-- Load mathjax -->\s*<script src="">\s*</script>.*?<!-- End of mathjax configuration -->',
     re.DOTALL,
@@ -45,6 +47,8 @@ def lab_actions(src_uri: str, repo_url: str, edit_uri: str) -> str:
     )
 
 
+# Before print-site (priority 0) copies each page's HTML into the print edition.
+@event_priority(70)
 def on_page_content(html, page, config, files):
     if not page.file.src_uri.endswith(".ipynb"):
         return html

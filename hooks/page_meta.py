@@ -7,6 +7,8 @@ the foot of the page; the description for link previews is each page's `descript
 import math
 import re
 
+from mkdocs.plugins import event_priority
+
 WORDS_PER_MINUTE = 200
 FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1\s*$", re.DOTALL | re.MULTILINE)
 FIRST_H1_END = "</h1>"
@@ -22,6 +24,8 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+# Before print-site (priority 0) copies each page's HTML into the print edition.
+@event_priority(50)
 def on_page_content(html, page, config, files):
     minutes = page.meta.get("reading_minutes")
     if minutes is None or FIRST_H1_END not in html:

@@ -31,6 +31,16 @@ from mkdocs.exceptions import PluginError
 FENCE_OPEN = re.compile(r"^(?P<indent> *)(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 OPTION = re.compile(r"^- \[(?P<mark>[ xX])\] (?P<text>.+)$")
 EXPLANATION_INDENT = "    "
+# Math in a quiz sits inside HTML (md_in_html), where a bare < would start a tag: y_{<t}.
+MATH_SPAN = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.DOTALL)
+
+
+def protect_math(text: str) -> str:
+    """Write < and > inside math as \\lt and \\gt, which mean the same to TeX and nothing to HTML."""
+    def protect(match):
+        return re.sub(r">\s?", r"\\gt ", re.sub(r"<\s?", r"\\lt ", match.group(0)))
+
+    return MATH_SPAN.sub(protect, text)
 
 
 class QuizError(PluginError):
@@ -138,7 +148,7 @@ def expand_quizzes(markdown: str, where: str) -> str:
             body = [body_line[len(indent):] if body_line.startswith(indent) else body_line.lstrip()
                     for body_line in lines[start:end]]
             count += 1
-            quiz = parse_quiz(body, where, start + 1)
+            quiz = parse_quiz([protect_math(body_line) for body_line in body], where, start + 1)
             out += [indent + html_line if html_line else "" for html_line in render_quiz(quiz, f"quiz-{count}")]
             index = end
         elif match:

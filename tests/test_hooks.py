@@ -47,3 +47,9 @@ def test_quiz_fence_becomes_html_with_one_right_option():
     assert html.count('class="quiz-option"') == 2
     assert html.count('data-correct="true"') == 1
     assert "**B: Right.** Yes." in html and "**A: Not this one.** No." in html
+
+
+def test_quiz_math_keeps_less_than_away_from_html():
+    markdown = "```quiz\nWhat is $P(y_t \\mid y_{<t})$?\n\n- [x] A\n    Yes, $a > b$.\n- [ ] B\n    No.\n```\n"
+    html = quiz.expand_quizzes(markdown, "page.md")
+    assert r"$P(y_t \mid y_{\lt t})$" in html and r"$a \gt b$" in html
