@@ -30,7 +30,7 @@ def sequence_probability(token_probs):
 
 
 def sequence_log_likelihood(token_probs):
-    """log P(y | x): the sum of per-token log-probabilities (natural log, in nats)."""
+    """log P(y | x): the sum of per-token log-probabilities (in nats)."""
     return float(np.sum(np.log(token_probs)))
 
 
@@ -42,10 +42,11 @@ def token_losses(token_probs):
 
 # --8<-- [start:masked_loss]
 def masked_sequence_loss(token_log_probs, loss_mask):
-    """SFT loss of one (prompt, response) sequence: -sum of log-probs where the mask is 1.
+    """SFT loss of one prompt + response sequence: minus the sum of the
+    log-probs where the mask is 1.
 
-    token_log_probs: (n_tokens,) log P of each reference token given everything before it.
-    loss_mask:       (n_tokens,) 0 for prompt tokens, 1 for response tokens.
+    token_log_probs: (n_tokens,) log P of each token given the ones before it
+    loss_mask:       (n_tokens,) 0 for prompt tokens, 1 for response tokens
     """
     return float(-np.sum(loss_mask * token_log_probs))
 # --8<-- [end:masked_loss]
@@ -63,15 +64,15 @@ def prompt_and_response_log_probs(response_token_probs, seed=0):
 
 # --8<-- [start:weak_token]
 def first_token_prob_needed(sequence_prob_to_match, second_token_prob):
-    """How confident the first token would have to be to reach a given sequence probability."""
+    """The first-token probability needed to reach a sequence probability."""
     return sequence_prob_to_match / second_token_prob
 # --8<-- [end:weak_token]
 
 
 # --8<-- [start:exposure]
 def share_of_samples_off_the_reference(first_token_prob):
-    """Teacher forcing scores the second token only after the reference first token. When the
-    model generates, its first token differs from the reference this often."""
+    """Teacher forcing scores the second token only after the reference first
+    token. When the model generates, its first token differs this often."""
     return 1.0 - first_token_prob
 # --8<-- [end:exposure]
 
@@ -115,29 +116,29 @@ def plot_token_losses(models=REFERENCE_TOKEN_PROBS):
 
 
 def main():
-    print(f'Prompt: "{PROMPT}"   reference response: "{" ".join(RESPONSE_TOKENS)}"')
+    print(f'Prompt: "{PROMPT}"   reference: "{" ".join(RESPONSE_TOKENS)}"')
     for name, token_probs in REFERENCE_TOKEN_PROBS.items():
         result = scores(token_probs)
         per_token = ", ".join(
-            f'"{token}" {p:.1f} -> {loss:.3f}'
+            f'"{token}" {loss:.3f} (p {p:.1f})'
             for token, p, loss in zip(RESPONSE_TOKENS, token_probs, result["token_losses"],
                                       strict=True)
         )
         print(f"{name}: P(y|x) = {result['sequence_probability']:.2f}, "
               f"log P(y|x) = {result['log_likelihood']:.3f}")
-        print(f"  per-token loss -log p: {per_token}; total loss {result['total_loss']:.3f}")
+        print(f"  loss -log p: {per_token}; total {result['total_loss']:.3f}")
     print(f"The SFT objective prefers {preferred_model()}.")
     model_a, model_b = REFERENCE_TOKEN_PROBS["Model A"], REFERENCE_TOKEN_PROBS["Model B"]
     needed = first_token_prob_needed(sequence_probability(model_a), model_b[1])
-    print(f"To match Model A with P(York) = {model_b[1]:.1f}, Model B would need "
-          f"P(New) = {needed:.2f}, which no probability can be.")
-    print(f"Sampling from Model A, the first token is not \"New\" in "
-          f"{share_of_samples_off_the_reference(model_a[0]):.0%} of answers; the loss never "
-          f"scored the second token after such a prefix.")
-    token_log_probs, loss_mask = prompt_and_response_log_probs(REFERENCE_TOKEN_PROBS["Model A"])
-    print(f"Model A with the 7 prompt tokens masked: loss "
-          f"{masked_sequence_loss(token_log_probs, loss_mask):.3f}; unmasked it would be "
-          f"{masked_sequence_loss(token_log_probs, np.ones_like(loss_mask)):.3f}")
+    print(f'To match Model A with P("York") = {model_b[1]:.1f}, Model B would need')
+    print(f'  P("New") = {needed:.2f}: more than any probability can be.')
+    print(f'Sampling from Model A, the first token is not "New" in '
+          f"{share_of_samples_off_the_reference(model_a[0]):.0%} of answers;")
+    print('  the loss never scored "York" after such a prefix.')
+    token_log_probs, loss_mask = prompt_and_response_log_probs(model_a)
+    print(f"Model A with {int(np.sum(loss_mask == 0))} masked prompt tokens: loss "
+          f"{masked_sequence_loss(token_log_probs, loss_mask):.3f} (unmasked: "
+          f"{masked_sequence_loss(token_log_probs, np.ones_like(loss_mask)):.3f})")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,128 @@
+"""The SFT objective page: the "New York" numbers, the masked prompt, and the page's prose."""
+
+import math
+import runpy
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sft_objective as so
+
+PAGE = Path(__file__).resolve().parents[2] / "docs" / "sft" / "objective.md"
+MODEL_A = so.REFERENCE_TOKEN_PROBS["Model A"]
+MODEL_B = so.REFERENCE_TOKEN_PROBS["Model B"]
+
+
+def page_text():
+    """The page's Markdown with line breaks and runs of spaces folded to one space."""
+    return " ".join(PAGE.read_text().split())
+
+
+def shown(value, digits):
+    """A number as the page prints it, with a typographic minus."""
+    return f"{value:.{digits}f}".replace("-", "\N{MINUS SIGN}")
+
+
+def test_the_seed_probabilities_are_the_ones_in_the_question():
+    assert MODEL_A.tolist() == [0.6, 0.8]
+    assert MODEL_B.tolist() == [0.9, 0.4]
+    assert so.RESPONSE_TOKENS == ["New", "York"]
+
+
+def test_sequence_probabilities():
+    # By hand: 0.6 * 0.8 = 0.48 and 0.9 * 0.4 = 0.36.
+    assert so.sequence_probability(MODEL_A) == pytest.approx(0.48)
+    assert so.sequence_probability(MODEL_B) == pytest.approx(0.36)
+
+
+def test_log_likelihoods_and_losses():
+    # ln 0.48 = -0.7340, ln 0.36 = -1.0217; per token -ln 0.6 = 0.5108, -ln 0.8 = 0.2231,
+    # -ln 0.9 = 0.1054, -ln 0.4 = 0.9163.
+    assert so.sequence_log_likelihood(MODEL_A) == pytest.approx(-0.7340, abs=5e-5)
+    assert so.sequence_log_likelihood(MODEL_B) == pytest.approx(-1.0217, abs=5e-5)
+    assert so.token_losses(MODEL_A) == pytest.approx([0.5108, 0.2231], abs=5e-5)
+    assert so.token_losses(MODEL_B) == pytest.approx([0.1054, 0.9163], abs=5e-5)
+    for probs in (MODEL_A, MODEL_B):
+        result = so.scores(probs)
+        # The total loss is minus the log-likelihood, and the log of the sequence probability.
+        assert result["total_loss"] == pytest.approx(-result["log_likelihood"])
+        assert result["total_loss"] == pytest.approx(-math.log(math.prod(probs)))
+
+
+def test_the_objective_prefers_model_a_although_model_b_has_the_best_token():
+    assert so.preferred_model() == "Model A"
+    assert MODEL_B.max() > MODEL_A.max()
+    assert so.scores(MODEL_A)["total_loss"] < so.scores(MODEL_B)["total_loss"]
+
+
+def test_no_first_token_can_make_up_for_model_bs_second_token():
+    # 0.48 / 0.4 = 1.2 > 1: impossible for a probability.
+    needed = so.first_token_prob_needed(so.sequence_probability(MODEL_A), MODEL_B[1])
+    assert needed == pytest.approx(1.2)
+    assert needed > 1
+
+
+def test_share_of_samples_off_the_reference_prefix():
+    assert so.share_of_samples_off_the_reference(MODEL_A[0]) == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_masked_prompt_tokens_add_nothing_to_the_loss(seed):
+    token_log_probs, loss_mask = so.prompt_and_response_log_probs(MODEL_A, seed=seed)
+    assert int(np.sum(loss_mask == 0)) == 7  # "The largest city in the US is"
+    masked = so.masked_sequence_loss(token_log_probs, loss_mask)
+    assert masked == pytest.approx(-math.log(0.48))
+    unmasked = so.masked_sequence_loss(token_log_probs, np.ones_like(loss_mask))
+    assert unmasked > masked + 1.0  # the prompt's own (made-up) probabilities would count
+
+
+def test_the_figure_shows_the_per_token_losses():
+    figure = so.plot_token_losses()
+    heights = sorted(round(patch.get_height(), 4) for patch in figure.axes[0].patches)
+    assert heights == sorted(round(-math.log(p), 4) for p in (0.6, 0.8, 0.9, 0.4))
+
+
+def test_main_prints_the_numbers(capsys):
+    runpy.run_path(str(Path(so.__file__)), run_name="__main__")
+    out = capsys.readouterr().out
+    for text in ("P(y|x) = 0.48", "P(y|x) = 0.36", "-0.734", "-1.022", "prefers Model A",
+                 "1.20", "40%"):
+        assert text in out
+
+
+def test_numbers_in_the_prose_come_from_the_code():
+    text = page_text()
+    a, b = so.scores(MODEL_A), so.scores(MODEL_B)
+    expected = [
+        shown(MODEL_A[0], 1), shown(MODEL_A[1], 1), shown(MODEL_B[0], 1), shown(MODEL_B[1], 1),
+        shown(a["sequence_probability"], 2), shown(b["sequence_probability"], 2),
+        shown(a["log_likelihood"], 3), shown(b["log_likelihood"], 3),
+        shown(a["total_loss"], 3), shown(b["total_loss"], 3),
+        shown(b["total_loss"] - a["total_loss"], 3),
+        *(shown(loss, 3) for loss in a["token_losses"]),
+        *(shown(loss, 3) for loss in b["token_losses"]),
+        shown(so.first_token_prob_needed(a["sequence_probability"], MODEL_B[1]), 2),
+        f"{so.share_of_samples_off_the_reference(MODEL_A[0]):.0%}",
+    ]
+    for number in expected:
+        assert number in text, f"{number} is not on the page"
+    # The sentences that state them, as written on the page.
+    assert "0.6 × 0.8 = 0.48" in text and "0.9 × 0.4 = 0.36" in text
+    assert "Model A's log-likelihood is −0.734 and Model B's is −1.022" in text
+    assert "higher by 0.288 nats" in text
+    assert "0.48 / 0.4 = 1.20" in text
+    assert "not \"New\" in 40% of its answers" in text
+    token_log_probs, loss_mask = so.prompt_and_response_log_probs(MODEL_A)
+    n_prompt = int(np.sum(loss_mask == 0))
+    assert f"the {n_prompt} prompt tokens" in text
+    masked = so.masked_sequence_loss(token_log_probs, loss_mask)
+    assert f"Model A's loss is still {masked:.3f}" in text
+
+
+def test_the_page_keeps_its_heading_ids_and_the_book_is_not_credited_with_the_terms():
+    text = page_text()
+    for anchor in ("{ #objective }", "{ #sequence-likelihood }", "{ #cross-entropy }",
+                   "{ #masked-prompt }", "{ #teacher-forcing }", "{ #new-york-example }"):
+        assert anchor in text
+    assert "The book does not use either term" in text
