@@ -104,7 +104,7 @@ def option_letter(index: int) -> str:
 def render_quiz(quiz: Quiz, quiz_id: str) -> list[str]:
     """HTML with Markdown inside (md_in_html), readable without JavaScript."""
     out = [f'<div class="quiz" id="{quiz_id}" markdown="block">', '<div class="quiz-question" markdown="block">', ""]
-    out += [line for line in quiz.question] + ["", "</div>", '<ol class="quiz-options" type="A">']
+    out += [line for line in quiz.question] + ["", "</div>", '<ol class="quiz-options" type="A" markdown="block">']
     for option in quiz.options:
         correct = "true" if option.correct else "false"
         out.append(f'<li class="quiz-option" data-correct="{correct}" markdown="span">{option.text}</li>')

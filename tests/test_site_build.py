@@ -48,3 +48,14 @@ def test_no_third_party_assets_are_referenced(built_site):
 def test_license_is_stated_in_the_footer(built_site):
     text = (built_site / "index.html").read_text()
     assert "CC BY 4.0" in text and "MIT" in text
+
+
+def test_markdown_and_math_in_quiz_options_are_rendered(make_site):
+    page = ("# Q { #q }\n\n```quiz\nWhich is bigger?\n\n- [x] **This** one, \\( a_1 \\)\n    Because.\n"
+            "- [ ] That one, $b$\n    Because not.\n```\n")
+    result = make_site({"index.md": page})
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (result.args[result.args.index("--site-dir") + 1] + "/index.html")
+    text = open(html).read()
+    options = text[text.index('class="quiz-options"'):text.index("</ol>")]
+    assert "<strong>This</strong>" in options and options.count("<math") == 2, options
