@@ -57,5 +57,6 @@ def test_markdown_and_math_in_quiz_options_are_rendered(make_site):
     assert result.returncode == 0, result.stdout + result.stderr
     html = (result.args[result.args.index("--site-dir") + 1] + "/index.html")
     text = open(html).read()
-    options = text[text.index('class="quiz-options"'):text.index("</ol>")]
+    start = text.index('class="quiz-options"')
+    options = text[start:text.index("</ol>", start)]
     assert "<strong>This</strong>" in options and options.count("<math") == 2, options
