@@ -6,6 +6,9 @@
   with XHR, which browsers refuse from file://, so it is turned off for that build. Search from
   file:// needs the iframe-worker shim, which Material's offline plugin loads from a CDN; the site
   serves its own copy instead (docs/assets/vendor/).
+- A page links the print edition (made by print-site, not a Markdown page, so MkDocs cannot check
+  or rewrite a link to it) as <a href="@print_page">; the hook writes the right relative URL, which
+  differs between the online and the offline build.
 - markdown-exec reports a failing fence without saying which page holds it; this hook prefixes its
   warnings with the page's path, so a broken example names its file.
 """
@@ -15,7 +18,11 @@ import os
 import sys
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
+
 SNIPPETS = str(Path(__file__).resolve().parent.parent / "snippets")
+PRINT_PAGE_TOKEN = "@print_page"
 IFRAME_WORKER_SHIM = "assets/vendor/iframe-worker-shim.js"
 current_page = {"path": None}
 
@@ -45,3 +52,12 @@ def on_config(config):
 def on_page_markdown(markdown, page, config, files):
     current_page["path"] = f"docs/{page.file.src_uri}"
     return markdown
+
+
+def on_page_content(html, page, config, files):
+    if PRINT_PAGE_TOKEN not in html:
+        return html
+    if "print-site" not in config["plugins"]:
+        raise PluginError(f"docs/{page.file.src_uri}: links the print edition, but print-site is off")
+    print_page = "print_page/" if config["use_directory_urls"] else "print_page.html"
+    return html.replace(PRINT_PAGE_TOKEN, get_relative_url(print_page, page.url))

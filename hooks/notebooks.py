@@ -5,16 +5,26 @@ and the actions a student needs at the top of each lab.
   a Mermaid loader that imports from a CDN. Math in labs is rendered to MathML by hooks/mathml.py
   and labs draw no Mermaid diagrams, so both are removed. If a template update changes them, the
   browser test that records every request fails and points here.
-- Cell outputs are marked `data-search-exclude`, so search finds a lab by its prose and code, and
-  printed numbers and plots do not bloat the search index.
+- Cell outputs, prompts and the hidden copy of each cell's code are marked `data-search-exclude`,
+  so search finds a lab by its prose and code, and printed numbers do not bloat the search index.
+  Material's search parser matches elements by tag name, so the mark goes on the innermost
+  elements (on an outer <div> the exclusion would end at its first nested </div>).
+- nbconvert inlines about 590 KB of JupyterLab CSS into every lab page (and the print edition
+  repeats it once per lab). It is moved into one stylesheet, assets/jupyter-HASH.css, that the
+  browser downloads once and caches.
+- A lab's description for link previews and search engines is its notebook's metadata
+  "description" (Markdown pages use front matter; notebooks have none).
 - Each lab starts with: download the notebook, open it in Colab (built from repo_url and
   edit_uri's branch), and what to pip install to run it locally.
 """
 
+import hashlib
+import json
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
 
 MATHJAX_LOADER = re.compile(
     r'<!-- Load mathjax -->\s*<script src="">\s*</script>.*?<!-- End of mathjax configuration -->',
@@ -22,7 +32,13 @@ MATHJAX_LOADER = re.compile(
 )
 MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*?cdnjs\.cloudflare\.com.*?</script>',
                             re.DOTALL)
-OUTPUT_AREA = '<div class="jp-Cell-outputWrapper">'
+SEARCH_EXCLUDED = re.compile(
+    r'<div class="(clipboard-copy-txt|jp-InputPrompt jp-InputArea-prompt|jp-OutputPrompt jp-OutputArea-prompt|'
+    r'jp-RenderedText jp-OutputArea-output|jp-RenderedImage jp-OutputArea-output)"'
+)
+STYLE_BLOCK = re.compile(r'<style[^>]*>.*?</style>\s*', re.DOTALL)
+STYLESHEET_TOKEN = "@jupyter_css/"
+stylesheets: dict[str, str] = {}  # file name under assets/ -> CSS
 LOCAL_REQUIREMENTS = "numpy matplotlib jupyter"
 
 
@@ -52,7 +68,42 @@ def lab_actions(src_uri: str, repo_url: str, edit_uri: str) -> str:
 def on_page_content(html, page, config, files):
     if not page.file.src_uri.endswith(".ipynb"):
         return html
+    notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    if "description" in notebook["metadata"]:
+        page.meta["description"] = notebook["metadata"]["description"]
     html = MATHJAX_LOADER.sub("", html)
     html = MERMAID_LOADER.sub("", html)
-    html = html.replace(OUTPUT_AREA, '<div class="jp-Cell-outputWrapper" data-search-exclude>')
+    html = SEARCH_EXCLUDED.sub(lambda m: m.group(0) + " data-search-exclude", html)
+    html = move_styles_to_stylesheet(html)
     return lab_actions(page.file.src_uri, config["repo_url"], config["edit_uri"]) + html
+
+
+def move_styles_to_stylesheet(html: str) -> str:
+    css = "\n".join(re.sub(r"^<style[^>]*>|</style>\s*$", "", block.strip())
+                    for block in STYLE_BLOCK.findall(html))
+    if not css:
+        return html
+    name = f"jupyter-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    stylesheets[name] = css
+    link = f'<link rel="stylesheet" href="{STYLESHEET_TOKEN}{name}">'
+    return link + STYLE_BLOCK.sub("", html)
+
+
+def on_post_page(output, page, config):
+    """Point the stylesheet link at assets/ from wherever the page (or the print edition) lives."""
+    if STYLESHEET_TOKEN not in output:
+        return output
+    return output.replace(STYLESHEET_TOKEN, get_relative_url("assets/", page.url).rstrip("/") + "/")
+
+
+# After print-site (priority 0) has written the print edition, which no on_post_page sees.
+@event_priority(-100)
+def on_post_build(config):
+    site = Path(config["site_dir"])
+    for name, css in stylesheets.items():
+        (site / "assets" / name).write_text(css, encoding="utf-8")
+    for html_file in site.rglob("*.html"):
+        html = html_file.read_text(encoding="utf-8")
+        if STYLESHEET_TOKEN in html:
+            assets = get_relative_url("assets/", html_file.parent.relative_to(site).as_posix() + "/")
+            html_file.write_text(html.replace(STYLESHEET_TOKEN, assets.rstrip("/") + "/"), encoding="utf-8")

@@ -60,3 +60,16 @@ def test_markdown_and_math_in_quiz_options_are_rendered(make_site):
     start = text.index('class="quiz-options"')
     options = text[start:text.index("</ol>", start)]
     assert "<strong>This</strong>" in options and options.count("<math") == 2, options
+
+
+def test_every_page_has_its_own_description(built_site):
+    """Link previews and search engines show a page's own description, not the site's."""
+    site_description = re.search(r'<meta name="description" content="([^"]*)"',
+                                 (built_site / "404.html").read_text()).group(1)
+    for html_file in built_site.rglob("index.html"):
+        text = html_file.read_text()
+        if '<meta http-equiv="refresh"' in text or "print_page" in str(html_file):
+            continue
+        match = re.search(r'<meta name="description" content="([^"]*)"', text)
+        assert match and match.group(1) and match.group(1) != site_description, \
+            f"{html_file.relative_to(built_site)} has no description of its own"
