@@ -30,8 +30,10 @@ venv:
 		cp requirements.txt $(VENV)/requirements.txt; \
 	fi
 
+# --dirty: after the first full build, a save rebuilds only the page that changed (MkDocs
+# warns that such builds are for development, so serve is not strict; make build and make test are).
 serve: venv
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --no-strict --dev-addr 127.0.0.1:8000
 
 build: venv
 	$(BIN)/mkdocs build --strict --site-dir site
