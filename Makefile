@@ -8,6 +8,13 @@ BIN := $(VENV)/bin
 # Where the browser tests leave a screenshot of every page, light and dark.
 SCREENSHOTS ?= test-results/screenshots
 
+# Builds of the same commit are byte-identical on any day: dates that tools stamp into the site
+# (the sitemap's <lastmod>) are the commit's, not the build's.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
+
 .PHONY: help venv browser serve build test lint bench urls offline clean requirements
 
 help:

@@ -18,7 +18,7 @@ DOCS = REPO / "docs"
 
 def mkdocs_build(config: Path, site_dir: Path, **env_vars: str) -> subprocess.CompletedProcess:
     """Run `mkdocs build --strict` and return the finished process (output in .stdout)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0", **env_vars)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0", **env_vars}
     return subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict", "--config-file", str(config), "--site-dir",
          str(site_dir)],

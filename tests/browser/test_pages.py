@@ -1,0 +1,117 @@
+"""Every page of the built site, as a reader's browser shows it (light and dark scheme): it loads,
+logs no error, asks no host but the site's own, shows every image, shows math rendered rather than
+TeX, and leaves a full-page screenshot for a person to look at.
+
+Each test looks at every page and reports every page that fails, not just the first."""
+
+import re
+import struct
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import MAX_SCREENSHOT_HEIGHT, PARTIAL_SCREENSHOT_HEIGHT, SCHEMES
+from .helpers import formulas_in_markdown
+
+# TeX that should have become MathML: delimiters, or a command such as \frac or \theta.
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\[A-Za-z]{2,}|(?<![\\$\w])\$(?!\s)[^$\n]{1,80}?(?<!\s)\$")
+
+
+def each_visit(visits, check):
+    """Run `check(visit)` (returns a list of problems) over every visit; one message for all."""
+    problems = []
+    for (scheme, path), visit in visits.items():
+        problems += [f"/{path} ({scheme}): {problem}" for problem in check(visit)]
+    return problems
+
+
+def test_every_page_was_visited_in_both_schemes(visits, pages):
+    assert len(pages) >= 2, "the built site should have more than the home page"
+    assert set(visits) == {(scheme, page.path) for scheme in SCHEMES for page in pages}
+
+
+def test_every_page_loads_with_http_200(visits):
+    problems = each_visit(visits, lambda visit: [] if visit.status == 200 else [f"HTTP {visit.status}"])
+    assert not problems, "\n".join(problems)
+
+
+def test_the_scheme_is_the_one_asked_for(visits):
+    problems = each_visit(visits, lambda visit: [] if visit.color_scheme_attribute == SCHEMES[visit.scheme]
+                          else [f"data-md-color-scheme={visit.color_scheme_attribute}"])
+    assert not problems, "\n".join(problems)
+
+
+def test_no_console_errors(visits):
+    problems = each_visit(visits, lambda visit: visit.console_errors)
+    assert not problems, "console errors:\n" + "\n".join(problems)
+
+
+def test_no_request_leaves_the_local_server(visits, base_url):
+    local = urlsplit(base_url).netloc
+
+    def third_party(visit):
+        return [url for url in visit.requests
+                if not url.startswith(("data:", "blob:")) and urlsplit(url).netloc != local]
+
+    problems = each_visit(visits, third_party)
+    assert not problems, "requests to other hosts:\n" + "\n".join(problems)
+    # The control: the recording works, so an empty list above means something.
+    assert all(any(urlsplit(url).netloc == local for url in visit.requests) for visit in visits.values())
+
+
+def test_every_image_loads(visits):
+    def broken(visit):
+        in_html = len(re.findall(r"<img\b", visit.page.html_file.read_text(encoding="utf-8"), re.IGNORECASE))
+        shown = len(visit.images)
+        missing = [f"{in_html} <img> in the HTML, {shown} in the page"] if shown < in_html else []
+        return missing + [f"image did not load: {image['src'][:120]}" for image in visit.images
+                          if not image["complete"] or image["naturalWidth"] == 0]
+
+    problems = each_visit(visits, broken)
+    assert not problems, "\n".join(problems)
+
+
+def test_no_raw_tex_in_the_visible_text(visits):
+    def raw(visit):
+        text = visit.visible_text
+        return [f"unrendered math {match.group()!r} in ...{text[max(0, match.start() - 40):match.end() + 40]!r}"
+                for match in RAW_TEX.finditer(text)]
+
+    problems = each_visit(visits, raw)
+    assert not problems, "\n".join(problems)
+
+
+def test_math_in_the_source_is_rendered_as_mathml(visits):
+    """Each formula the Markdown writes (counted from the source, not the HTML) is a <math> element."""
+    checked = 0
+
+    def count(visit):
+        nonlocal checked
+        expected = formulas_in_markdown(visit.page.source_markdown())
+        checked += expected
+        if visit.math_elements < expected:
+            return [f"{visit.page.source}: {expected} formulas in the source, {visit.math_elements} <math> elements"]
+        return []
+
+    problems = each_visit(visits, count)
+    assert not problems, "\n".join(problems)
+    assert checked > 0, "no page has math: the check would pass vacuously"
+
+
+def png_size(path):
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_a_full_page_screenshot_of_every_page(visits, scheme):
+    """The whole page, top to bottom, at desktop width (the print edition: its first part)."""
+    for (visit_scheme, path), visit in visits.items():
+        if visit_scheme != scheme:
+            continue
+        assert visit.screenshot and visit.screenshot.is_file(), f"/{path}: no screenshot"
+        width, height = png_size(visit.screenshot)
+        expected = visit.page_height if visit.page_height <= MAX_SCREENSHOT_HEIGHT else PARTIAL_SCREENSHOT_HEIGHT
+        assert visit.page_height >= 600 and (width, height) == (1280, expected), (
+            f"{visit.screenshot}: {width}x{height}, the page is {visit.page_height} px tall")

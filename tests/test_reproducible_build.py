@@ -1,0 +1,143 @@
+"""The site is reproducible: two builds of the same tree give byte-identical files, except the short
+list below, each with its reason; and no build-time detail (a memory address, a timestamp, a random
+id) leaks into the pages.
+
+The two builds run with different PYTHONHASHSEED values (tests/conftest.py's mkdocs_build pins it
+to 0; the second build is the same command with another seed), so output that depends on the order
+of a set or dict of strings shows up as a difference, as it would between two real builds.
+
+Known differences (checked narrowly: everything but the named detail must still match):
+- sitemap.xml: each <lastmod> is the day of the build (MkDocs' build date), so two builds on
+  different days differ. SOURCE_DATE_EPOCH (e.g. the last commit's time) pins it.
+- sitemap.xml.gz: the gzip header stores that same build date as a time; the compressed sitemap
+  itself must be the same. SOURCE_DATE_EPOCH pins it too.
+- The "Last update" date of a page whose source is not committed yet: git-revision-date-localized
+  uses the build time for a file without history. A build from a commit has no such page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gzip
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, mkdocs_build
+
+LASTMOD = re.compile(rb"<lastmod>[^<]*</lastmod>")
+
+
+def without_lastmod(data: bytes) -> bytes:
+    return LASTMOD.sub(b"<lastmod/>", data)
+
+
+# File -> (why it may differ, what must match all the same).
+KNOWN_DIFFERENCES = {
+    "sitemap.xml": ("<lastmod> is the build date", without_lastmod),
+    "sitemap.xml.gz": ("the gzip header holds the build date",
+                       lambda data: without_lastmod(gzip.decompress(data))),
+}
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory) -> tuple[Path, Path]:
+    first, second = (tmp_path_factory.mktemp(f"reproducible-{name}") for name in ("first", "second"))
+    for result in (mkdocs_build(REPO / "mkdocs.yml", first),
+                   mkdocs_build(REPO / "mkdocs.yml", second, PYTHONHASHSEED="4242")):
+        assert result.returncode == 0, result.stdout + result.stderr
+    return first, second
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+GIT_DATE = re.compile(r'<span class="git-revision-date-localized-plugin[^"]*"[^>]*>[^<]*</span>')
+
+
+def uncommitted_pages() -> set[str]:
+    """Built pages (e.g. "about/performance/index.html") of docs/ files that git has no history for
+    yet: git-revision-date-localized dates them with the time of the build, until they are committed
+    (a build from a commit has none)."""
+    listed = subprocess.run(["git", "ls-files", "--others", "--exclude-standard", "--", "docs"], cwd=REPO,
+                            capture_output=True, text=True, check=False).stdout.split()
+    pages = set()
+    for name in listed:
+        if Path(name).suffix in (".md", ".ipynb"):
+            stem = Path(name).relative_to("docs").with_suffix("")
+            folder = stem.parent if stem.name in ("index", "README") else stem
+            pages.add(f"{folder.as_posix()}/index.html".removeprefix("./"))
+    return pages
+
+
+def test_two_builds_are_byte_identical_but_for_the_known_list(two_builds):
+    first, second = (files_of(site) for site in two_builds)
+    for name in uncommitted_pages() & first.keys():
+        first[name], second[name] = (GIT_DATE.sub("", files[name].decode()).encode() for files in (first, second))
+    assert first.keys() == second.keys(), f"different files: {sorted(first.keys() ^ second.keys())}"
+    assert len(first) > 20
+    differing = sorted(name for name in first if first[name] != second[name])
+    unexplained = [name for name in differing if name not in KNOWN_DIFFERENCES]
+    assert not unexplained, f"these files differ between two builds of the same tree: {unexplained}"
+    for name in differing:
+        reason, comparable = KNOWN_DIFFERENCES[name]
+        assert comparable(first[name]) == comparable(second[name]), f"{name} differs beyond {reason}"
+
+
+def page_texts(site: Path) -> dict[str, str]:
+    return {path.relative_to(site).as_posix(): path.read_text(encoding="utf-8")
+            for path in sorted(site.rglob("*")) if path.suffix in (".html", ".json", ".xml", ".svg")}
+
+
+MEMORY_ADDRESS = re.compile(r"\b(?:object|function|method) at 0x[0-9a-fA-F]+|\b0x7f[0-9a-fA-F]{8,}\b")
+CLOCK_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?")
+UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\b", re.IGNORECASE)
+# The "Last update" line (GIT_DATE above) is the date of the page's last commit, which comes from the
+# history, not from the clock of the build. Dates and times that the sources themselves state (e.g.
+# when a benchmark was measured) are content, not leaks.
+
+SOURCE_SUFFIXES = (".md", ".ipynb", ".json", ".csv", ".py", ".yml", ".yaml", ".txt")
+
+
+def source_text() -> str:
+    folders = [REPO / "docs", REPO / "snippets", REPO / "includes"]
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace") for folder in folders
+                     for path in folder.rglob("*") if path.is_file() and path.suffix in SOURCE_SUFFIXES)
+
+
+def today_strings() -> list[str]:
+    days = {datetime.date.today(), datetime.datetime.now(datetime.UTC).date()}
+    formats = ("%Y-%m-%d", "%B %d, %Y", "%B %-d, %Y", "%d %B %Y", "%-d %B %Y", "%b %d, %Y", "%b %-d, %Y",
+               "%d/%m/%Y", "%m/%d/%Y")
+    return sorted({day.strftime(fmt) for day in days for fmt in formats})
+
+
+def test_no_address_timestamp_or_random_id_leaks_into_pages(two_builds):
+    site = two_builds[0]
+    sources = source_text()
+    problems = []
+    for name, text in page_texts(site).items():
+        if name in KNOWN_DIFFERENCES:
+            continue
+        text = GIT_DATE.sub("", text)
+        for pattern in (MEMORY_ADDRESS, CLOCK_TIME, UUID):
+            problems += [f"{name}: {match.group()!r}" for match in pattern.finditer(text)
+                         if match.group() not in sources]
+        # Today's date more often than the sources state it (a page may quote a date that is today).
+        problems += [f"{name}: today's date {today!r}" for today in today_strings()
+                     if text.count(today) > sources.count(today)]
+    assert not problems, "\n".join(problems[:50])
+
+
+def test_the_leak_patterns_find_what_they_look_for():
+    """The control for the test above: each pattern finds a planted leak."""
+    assert MEMORY_ADDRESS.search("<__main__.Model object at 0x7f3a2b1c0d90>")
+    assert MEMORY_ADDRESS.search("id 0x7ffd5e8c2a10")
+    assert CLOCK_TIME.search("built 2026-11-26T19:22:58")
+    assert UUID.search('id="clip-3f2b8c9e-1d2a-4c5b-9e8f-0a1b2c3d4e5f"')
+    assert GIT_DATE.sub("", '<span class="git-revision-date-localized-plugin git-revision-date-localized-plugin-date" '
+                            'title="November 26, 2026 19:34:00 UTC">November 26, 2026</span>') == ""
+    assert datetime.date.today().strftime("%Y-%m-%d") in today_strings()
