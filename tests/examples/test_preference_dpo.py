@@ -9,6 +9,7 @@ import pytest
 import demonstration_intent as di
 import preference_dpo as dpo
 from conftest import DOCS
+from parameter_updates import finite_difference_gradient
 
 SEEDS = [0, 1, 2, 3, 4]
 
@@ -20,14 +21,6 @@ def page_text(name):
 
 PAGE = page_text("from-demonstrations-to-preferences")
 
-
-def numerical_gradient(f, weights, eps=1e-6):
-    grad = np.zeros_like(weights)
-    for index in np.ndindex(weights.shape):
-        step = np.zeros_like(weights)
-        step[index] = eps
-        grad[index] = (f(weights + step) - f(weights - step)) / (2 * eps)
-    return grad
 
 
 def random_problem(seed):
@@ -59,7 +52,7 @@ def test_dpo_gradient_matches_finite_differences(seed):
     weights, ref_weights, features, chosen, rejected = random_problem(seed)
     for beta in (0.1, 1.0):
         analytic = dpo.dpo_gradient(weights, ref_weights, features, chosen, rejected, beta)
-        numeric = numerical_gradient(
+        numeric = finite_difference_gradient(
             lambda w, beta=beta: dpo.dpo_loss(w, ref_weights, features, chosen, rejected, beta),
             weights)
         assert np.max(np.abs(analytic - numeric)) < 1e-7

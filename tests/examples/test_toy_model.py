@@ -4,15 +4,7 @@ import numpy as np
 import pytest
 
 import toy_model
-
-
-def numerical_gradient(f, weights, eps=1e-6):
-    grad = np.zeros_like(weights)
-    for index in np.ndindex(weights.shape):
-        step = np.zeros_like(weights)
-        step[index] = eps
-        grad[index] = (f(weights + step) - f(weights - step)) / (2 * eps)
-    return grad
+from parameter_updates import finite_difference_gradient
 
 
 def test_softmax_rows_sum_to_one_and_survive_large_logits():
@@ -29,7 +21,7 @@ def test_sft_gradient_matches_finite_differences(seed):
     targets = rng.integers(0, 3, size=6)
     weights = toy_model.init_weights(4, 3, seed=seed, scale=1.0)
     analytic = toy_model.sft_gradient(weights, features, targets)
-    numeric = numerical_gradient(lambda w: toy_model.sft_loss(w, features, targets), weights)
+    numeric = finite_difference_gradient(lambda w: toy_model.sft_loss(w, features, targets), weights)
     assert np.max(np.abs(analytic - numeric)) < 1e-6
 
 
