@@ -12,6 +12,9 @@ and the actions a student needs at the top of each lab.
 - nbconvert inlines about 590 KB of JupyterLab CSS into every lab page (and the print edition
   repeats it once per lab). It is moved into one stylesheet, assets/jupyter-HASH.css, that the
   browser downloads once and caches.
+- A figure's text alternative is its code cell's metadata "alt" (nbconvert would write "No
+  description has been provided for this image"); a cell that draws without one stops the build,
+  naming the lab and the cell.
 - A lab's description for link previews and search engines is its notebook's metadata
   "description" (Markdown pages use front matter; notebooks have none).
 - Each lab starts with: download the notebook, open it in Colab (built from repo_url and
@@ -19,10 +22,12 @@ and the actions a student needs at the top of each lab.
 """
 
 import hashlib
+import html as html_module
 import json
 import re
 from pathlib import Path, PurePosixPath
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
@@ -38,6 +43,9 @@ SEARCH_EXCLUDED = re.compile(
 )
 STYLE_BLOCK = re.compile(r'<style[^>]*>.*?</style>\s*', re.DOTALL)
 STYLESHEET_TOKEN = "@jupyter_css/"
+NBCONVERT_ALT = 'alt="No description has been provided for this image"'
+CELL_START = re.compile(r'(?=<div class="jp-Cell [^"]*" id="cell-id=)')
+CELL_ID = re.compile(r'id="cell-id=([^"]+)"')
 stylesheets: dict[str, str] = {}  # file name under assets/ -> CSS
 LOCAL_REQUIREMENTS = "numpy matplotlib jupyter"
 
@@ -71,11 +79,27 @@ def on_page_content(html, page, config, files):
     notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
     if "description" in notebook["metadata"]:
         page.meta["description"] = notebook["metadata"]["description"]
+    html = describe_figures(html, notebook, f"docs/{page.file.src_uri}")
     html = MATHJAX_LOADER.sub("", html)
     html = MERMAID_LOADER.sub("", html)
     html = SEARCH_EXCLUDED.sub(lambda m: m.group(0) + " data-search-exclude", html)
     html = move_styles_to_stylesheet(html)
     return lab_actions(page.file.src_uri, config["repo_url"], config["edit_uri"]) + html
+
+
+def describe_figures(html: str, notebook: dict, where: str) -> str:
+    """Give each figure its cell's metadata "alt"; fail on a figure without one."""
+    alts = {cell.get("id"): cell["metadata"].get("alt") for cell in notebook["cells"]}
+    chunks = CELL_START.split(html)
+    for index, chunk in enumerate(chunks):
+        if NBCONVERT_ALT not in chunk:
+            continue
+        cell_id = CELL_ID.search(chunk).group(1)
+        if not alts.get(cell_id):
+            raise PluginError(f'{where}: cell "{cell_id}" draws a figure but has no "alt" in its metadata '
+                              "(a text alternative for readers who cannot see it)")
+        chunks[index] = chunk.replace(NBCONVERT_ALT, f'alt="{html_module.escape(alts[cell_id], quote=True)}"')
+    return "".join(chunks)
 
 
 def move_styles_to_stylesheet(html: str) -> str:

@@ -96,3 +96,16 @@ def test_a_python_fence_that_raises_names_file_and_line(tmp_path):
 
 def test_the_real_mkdocs_yml_is_what_the_throwaway_sites_inherit():
     assert "strict: true" in (REPO / "mkdocs.yml").read_text()
+
+
+def test_a_lab_figure_without_a_text_alternative_fails_the_build(make_site):
+    notebook = json.loads(broken_notebook())
+    notebook["cells"][2] = {
+        "cell_type": "code", "id": "draws", "metadata": {}, "execution_count": None, "outputs": [],
+        "source": "import matplotlib.pyplot as plt\nplt.plot(numbers)\nplt.show()"}
+    for number, cell in enumerate(notebook["cells"]):
+        cell.setdefault("id", f"cell-{number}")
+    result = make_site({"index.md": page(""), "labs/no-alt.ipynb": json.dumps(notebook)})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert 'docs/labs/no-alt.ipynb: cell "draws" draws a figure but has no "alt"' in output
