@@ -7,27 +7,21 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import sync_playwright
 from pypdf import PdfReader
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
-def printed(built_site):
+def printed(built_site, browser):
     """(chapter titles from the print page's HTML, the PDF's pages as text)."""
     print_page = built_site / "print_page" / "index.html"
     html = print_page.read_text()
     titles = [html_module.unescape(re.sub(r"<[^>]+>", "", title)).replace("¶", "").strip()
               for title in re.findall(r'<h1 id="[^"]+">(.*?)</h1>', html, re.DOTALL)]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(print_page.as_uri())
-        page.wait_for_load_state("load")
-        pdf = page.pdf(format="A4", print_background=True)
-        browser.close()
+    page = browser.new_page()
+    page.goto(print_page.as_uri())
+    page.wait_for_load_state("load")
+    pdf = page.pdf(format="A4", print_background=True)
+    page.close()
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
     return titles, pages
 

@@ -1,0 +1,41 @@
+"""The offline edition (`make offline`) works opened from disk: pages link to pages, and search
+finds things, with no server and no network."""
+
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import REPO, mkdocs_build
+
+
+@pytest.fixture(scope="module")
+def offline_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("offline")
+    result = mkdocs_build(REPO / "mkdocs.yml", site, OFFLINE="true")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return site
+
+
+def test_offline_pages_link_to_html_files(offline_site):
+    html = (offline_site / "index.html").read_text()
+    assert 'href="sft/objective.html"' in html, "offline pages must link to files, not folders"
+    assert "navigation.instant" not in html, "instant navigation cannot work from file://"
+
+
+def test_offline_search_works_from_file_url(offline_site, browser):
+    requests = []
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto((offline_site / "index.html").as_uri())
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("cross-entropy", delay=20)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    assert results.count() > 0
+    results.first.locator("a").first.click()
+    page.wait_for_load_state()
+    landed = urlparse(page.url)
+    assert landed.scheme == "file" and landed.path.endswith(".html"), page.url
+    page.close()
+    outside = [url for url in requests if not url.startswith(("file://", "data:", "blob:"))]
+    assert not outside, f"the offline edition asked the network for: {outside}"
