@@ -73,3 +73,10 @@ def test_every_page_has_its_own_description(built_site):
         match = re.search(r'<meta name="description" content="([^"]*)"', text)
         assert match and match.group(1) and match.group(1) != site_description, \
             f"{html_file.relative_to(built_site)} has no description of its own"
+
+
+def test_pages_show_when_they_were_last_updated_and_how_long_they_take(built_site):
+    """The date comes from git history (the last commit of the page); the reading time is computed."""
+    html = (built_site / "sft" / "objective" / "index.html").read_text()
+    assert re.search(r'git-revision-date-localized-plugin-date"[^>]*>\w+ \d{1,2}, \d{4}<', html)
+    assert re.search(r'<p class="page-meta">About \d+ min read</p>', html)
