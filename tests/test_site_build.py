@@ -80,3 +80,18 @@ def test_pages_show_when_they_were_last_updated_and_how_long_they_take(built_sit
     html = (built_site / "sft" / "objective" / "index.html").read_text()
     assert re.search(r'git-revision-date-localized-plugin-date"[^>]*>\w+ \d{1,2}, \d{4}<', html)
     assert re.search(r'<p class="page-meta">About \d+ min read</p>', html)
+
+
+def test_lab_outputs_stay_out_of_the_search_index(built_site):
+    """Search finds a lab by its prose and code; what its cells print is not indexed."""
+    output_only = "seed 0: P(flawed | trigger) = 0."  # printed by a cell of what-sft-learns
+    lab = (built_site / "labs" / "what-sft-learns" / "index.html").read_text()
+    index = (built_site / "search" / "search_index.json").read_text()
+    assert output_only in lab
+    assert output_only not in index
+    assert "Try this" in index  # the lab's prose is found
+
+
+def test_search_index_stays_small(built_site):
+    """Every page downloads the index on its first search: keep it under 300 KB."""
+    assert (built_site / "search" / "search_index.json").stat().st_size < 300_000
