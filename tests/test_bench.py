@@ -200,12 +200,14 @@ def test_targets_are_met_or_missed_as_the_figures_say(figures):
     assert verdicts["Third-party requests (Lighthouse runs and page weight)"].met is True
 
 
-def test_a_slow_reload_is_missed_and_names_the_dirty_server(figures):
+def test_reload_target_is_judged_on_what_make_serve_runs(figures):
+    """make serve is `mkdocs serve --dirty`: the dirty samples decide, not the full rebuilds."""
     figures["reload"]["samples"] = [{"kind": "edit", "seconds": 9.0}, {"kind": "revert", "seconds": 8.0}]
     verdicts = {target.name: target for target in bench_report.evaluate_targets(figures)}
-    reload = verdicts["Edit to reload (`make serve`)"]
-    assert reload.met is False and "8.50 s" in reload.measured  # (9 + 8) / 2
-    assert "--dirty" in reload.fix and "0.40 s" in reload.fix
+    assert verdicts["Edit to reload (`make serve`)"].met is True
+    figures["reload"]["dirty_samples"] = [{"kind": "edit", "seconds": 3.0}, {"kind": "revert", "seconds": 2.5}]
+    reload = {target.name: target for target in bench_report.evaluate_targets(figures)}["Edit to reload (`make serve`)"]
+    assert reload.met is False and "2.75 s" in reload.measured  # (3 + 2.5) / 2
 
 
 def test_a_third_party_request_misses_its_target(figures):
