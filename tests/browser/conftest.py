@@ -13,17 +13,20 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import re
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from .helpers import AXE, CHROMIUM, CHROMIUM_ARGS, DESKTOP, REPO, SETTLED, SitePage, site_pages
+
+sys.path.insert(0, str(REPO / "scripts"))
+# Pages are served under the path of site_url, as hosting does (the print page uses absolute paths).
+from bench_sites import site_prefix  # noqa: E402
 
 SCHEMES = {"light": "default", "dark": "slate"}  # colour scheme -> Material's data-md-color-scheme
 
@@ -40,14 +43,6 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
         pass
-
-
-def site_prefix(site_dir: Path) -> str:
-    """The path part of the site's URL (from the home page's canonical link), e.g.
-    "/why-sft-is-not-enough/": pages that use absolute paths (the print page) then work as published."""
-    canonical = re.search(r'<link rel="canonical" href="([^"]+)"', (site_dir / "index.html").read_text())
-    path = urlsplit(canonical[1]).path if canonical else "/"
-    return path if path.endswith("/") else path + "/"
 
 
 @pytest.fixture(scope="session")
