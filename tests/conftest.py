@@ -16,6 +16,12 @@ SNIPPETS = REPO / "snippets"
 DOCS = REPO / "docs"
 
 
+def page_text(relative: str) -> str:
+    """A page's Markdown (path below docs/) with every run of white space made one space, so a
+    sentence is found however its lines are wrapped."""
+    return " ".join((DOCS / relative).read_text().split())
+
+
 def mkdocs_build(config: Path, site_dir: Path, **env_vars: str) -> subprocess.CompletedProcess:
     """Run `mkdocs build --strict` and return the finished process (output in .stdout)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0", **env_vars}

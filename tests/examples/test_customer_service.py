@@ -6,17 +6,13 @@ import numpy as np
 import pytest
 
 import customer_service as cs
-from conftest import DOCS
+from conftest import page_text
 
 SEEDS = [0, 1, 2, 3, 4]
 
 
-def page_text(name):
-    """A page's Markdown with line breaks read as spaces, as the reader sees the prose."""
-    return " ".join((DOCS / "limits" / f"{name}.md").read_text().split())
 
-
-PAGE = page_text("customer-service-case")
+PAGE = page_text("limits/customer-service-case.md")
 REFUND_SITUATIONS = [0, 1, 2, 3]
 DELIVERY_SITUATIONS = [4, 5]
 

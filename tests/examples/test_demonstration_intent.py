@@ -6,18 +6,14 @@ import pytest
 
 import demonstration_intent as di
 import toy_model
-from conftest import DOCS
+from conftest import page_text
 
 SEEDS = [0, 1, 2, 3, 4]
 
 
-def page_text(name):
-    """A page's Markdown with line breaks read as spaces, as the reader sees the prose."""
-    return " ".join((DOCS / "limits" / f"{name}.md").read_text().split())
 
-
-PAGE = page_text("demonstration-vs-intent")
-LIMITATIONS_PAGE = page_text("limitations")
+PAGE = page_text("limits/demonstration-vs-intent.md")
+LIMITATIONS_PAGE = page_text("limits/limitations.md")
 
 
 def test_prompt_features_by_hand():

@@ -9,14 +9,10 @@ import numpy as np
 import pytest
 
 import flawed_data as fd
+from conftest import page_text
 
-PAGE = Path(__file__).resolve().parents[2] / "docs" / "sft" / "flawed-data.md"
 TOLERANCE = 0.02  # the page says "within 0.02"
 
-
-def page_text():
-    """The page's Markdown with line breaks and runs of spaces folded to one space."""
-    return " ".join(PAGE.read_text().split())
 
 
 def test_expected_loss_by_hand():
@@ -91,7 +87,7 @@ def test_main_prints_the_tables(capsys):
 
 
 def test_numbers_in_the_prose_come_from_the_code():
-    text = page_text()
+    text = page_text("sft/flawed-data.md")
     rates = fd.flaw_rate_sweep().mean(axis=1)
     by_p = dict(zip(fd.FLAW_FRACTIONS, rates, strict=True))
     by_size = fd.flaw_rate_by_data_size(0.2, (50, 200, 1000))
@@ -122,7 +118,7 @@ def test_numbers_in_the_prose_come_from_the_code():
 
 
 def test_lima_is_quoted_only_from_its_abstract():
-    text = page_text()
+    text = page_text("sft/flawed-data.md")
     assert ('"fine-tuned with the standard supervised loss on only 1,000 carefully curated prompts '
             'and responses, without any reinforcement learning or human preference modeling"'
             in text)

@@ -7,14 +7,10 @@ import numpy as np
 import pytest
 
 import parameter_updates as pu
+from conftest import DOCS, page_text
 
-PAGE = Path(__file__).resolve().parents[2] / "docs" / "sft" / "parameter-updates.md"
 SEEDS = [0, 1, 2, 3, 4]
 
-
-def page_text():
-    """The page's Markdown with line breaks and runs of spaces folded to one space."""
-    return " ".join(PAGE.read_text().split())
 
 
 def shown(value, digits=3):
@@ -136,7 +132,7 @@ def test_main_prints_the_check_and_the_step(capsys):
 
 
 def test_numbers_in_the_prose_come_from_the_code():
-    text = page_text()
+    text = page_text("sft/parameter-updates.md")
     targets, loss_mask = pu.training_example()
     before, after = pu.one_sft_step(0)
     new, york = pu.response_position("New"), pu.response_position("York")
@@ -164,9 +160,9 @@ def test_numbers_in_the_prose_come_from_the_code():
 
 
 def test_quiz_numbers():
-    text = page_text()
+    text = page_text("sft/parameter-updates.md")
     targets, _ = pu.training_example()
     before, _ = pu.one_sft_step(0)
     p_new = before[pu.response_position("New"), targets[pu.response_position("New")]]
-    assert f"- [x] {p_new:.3f} − 1 = {shown(p_new - 1)}" in PAGE.read_text()
+    assert f"- [x] {p_new:.3f} − 1 = {shown(p_new - 1)}" in (DOCS / "sft" / "parameter-updates.md").read_text()
     assert f"1 − {p_new:.3f} = {1 - p_new:.3f}" in text

@@ -8,18 +8,14 @@ import pytest
 
 import demonstration_intent as di
 import preference_dpo as dpo
-from conftest import DOCS
+from conftest import page_text
 from parameter_updates import finite_difference_gradient
 
 SEEDS = [0, 1, 2, 3, 4]
 
 
-def page_text(name):
-    """A page's Markdown with line breaks read as spaces, as the reader sees the prose."""
-    return " ".join((DOCS / "limits" / f"{name}.md").read_text().split())
 
-
-PAGE = page_text("from-demonstrations-to-preferences")
+PAGE = page_text("limits/from-demonstrations-to-preferences.md")
 
 
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import published_scaling as ps
+from conftest import page_text
 
 REPO = Path(__file__).resolve().parents[2]
 CSV = REPO / "snippets" / "data" / "chung2022_table3.csv"
@@ -21,13 +22,9 @@ TABLE_3 = {
 }
 
 
-def page_text(name):
-    """A page's Markdown with every run of white space (line breaks included) made one space."""
-    return " ".join((REPO / "docs" / "scaling" / name).read_text().split())
 
-
-MORE_OF_THE_SAME = page_text("more-of-the-same.md")
-EVALUATING = page_text("evaluating-strategies.md")
+MORE_OF_THE_SAME = page_text("scaling/more-of-the-same.md")
+EVALUATING = page_text("scaling/evaluating-strategies.md")
 
 
 @pytest.fixture(scope="module")

@@ -8,18 +8,15 @@ import numpy as np
 import pytest
 
 import scaling_diversity as sd
+from conftest import page_text
 from toy_model import init_weights
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def page_text(name):
-    """A page's Markdown with every run of white space (line breaks included) made one space."""
-    return " ".join((DOCS / "scaling" / name).read_text().split())
 
-
-MORE_OF_THE_SAME = page_text("more-of-the-same.md")
-EVALUATING = page_text("evaluating-strategies.md")
+MORE_OF_THE_SAME = page_text("scaling/more-of-the-same.md")
+EVALUATING = page_text("scaling/evaluating-strategies.md")
 
 
 @pytest.fixture(scope="module")

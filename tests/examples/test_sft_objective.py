@@ -8,15 +8,11 @@ import numpy as np
 import pytest
 
 import sft_objective as so
+from conftest import page_text
 
-PAGE = Path(__file__).resolve().parents[2] / "docs" / "sft" / "objective.md"
 MODEL_A = so.REFERENCE_TOKEN_PROBS["Model A"]
 MODEL_B = so.REFERENCE_TOKEN_PROBS["Model B"]
 
-
-def page_text():
-    """The page's Markdown with line breaks and runs of spaces folded to one space."""
-    return " ".join(PAGE.read_text().split())
 
 
 def shown(value, digits):
@@ -92,7 +88,7 @@ def test_main_prints_the_numbers(capsys):
 
 
 def test_numbers_in_the_prose_come_from_the_code():
-    text = page_text()
+    text = page_text("sft/objective.md")
     a, b = so.scores(MODEL_A), so.scores(MODEL_B)
     expected = [
         shown(MODEL_A[0], 1), shown(MODEL_A[1], 1), shown(MODEL_B[0], 1), shown(MODEL_B[1], 1),
@@ -121,7 +117,7 @@ def test_numbers_in_the_prose_come_from_the_code():
 
 
 def test_the_page_keeps_its_heading_ids_and_the_book_is_not_credited_with_the_terms():
-    text = page_text()
+    text = page_text("sft/objective.md")
     for anchor in ("{ #objective }", "{ #sequence-likelihood }", "{ #cross-entropy }",
                    "{ #masked-prompt }", "{ #teacher-forcing }", "{ #new-york-example }"):
         assert anchor in text
