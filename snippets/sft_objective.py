@@ -7,7 +7,8 @@ reference tokens before it (teacher forcing):
     Model A: P("New") = 0.6, P("York" | "New") = 0.8
     Model B: P("New") = 0.9, P("York" | "New") = 0.4
 
-Run alone, it prints each model's sequence probability, log-likelihood and per-token losses.
+Run alone, it prints each model's sequence probability, log-likelihood and per-token losses, and
+how far one confident token can make up for a weaker one.
 """
 
 import numpy as np
@@ -66,6 +67,16 @@ def prompt_and_response_log_probs(response_token_probs, seed=0):
 def first_token_prob_needed(sequence_prob_to_match, second_token_prob):
     """The first-token probability needed to reach a sequence probability."""
     return sequence_prob_to_match / second_token_prob
+
+
+def largest_possible_saving(token_prob):
+    """What raising a token's probability to 1 can save: its loss -log p."""
+    return float(-np.log(token_prob))
+
+
+# Tokens trade off: a third model, as confident as Model B on "New" and
+# less weak on "York", beats Model A.
+TRADE_OFF_MODEL = {"Model C": np.array([0.9, 0.6])}
 # --8<-- [end:weak_token]
 
 
@@ -132,9 +143,15 @@ def main():
     needed = first_token_prob_needed(sequence_probability(model_a), model_b[1])
     print(f'To match Model A with P("York") = {model_b[1]:.1f}, Model B would need')
     print(f'  P("New") = {needed:.2f}: more than any probability can be.')
-    print(f'Sampling from Model A, the first token is not "New" in '
-          f"{share_of_samples_off_the_reference(model_a[0]):.0%} of answers;")
-    print('  the loss never scored "York" after such a prefix.')
+    print(f'  A perfect "New" would save Model B only {largest_possible_saving(model_b[0]):.3f}.')
+    for name, token_probs in TRADE_OFF_MODEL.items():
+        result = scores(token_probs)
+        print(f"{name} ({token_probs[0]:.1f}, then {token_probs[1]:.1f}): "
+              f"P(y|x) = {result['sequence_probability']:.2f}, "
+              f"loss {result['total_loss']:.3f}: it beats Model A.")
+    print(f'Sampling from Model A at temperature 1, the first token is not "New" in '
+          f"{share_of_samples_off_the_reference(model_a[0]):.0%}")
+    print('  of answers; the loss never scored "York" after such a prefix.')
     token_log_probs, loss_mask = prompt_and_response_log_probs(model_a)
     print(f"Model A with {int(np.sum(loss_mask == 0))} masked prompt tokens: loss "
           f"{masked_sequence_loss(token_log_probs, loss_mask):.3f} (unmasked: "

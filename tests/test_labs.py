@@ -307,6 +307,18 @@ def test_sequence_lab_new_york_numbers(sequence_lab):
     assert so.first_token_prob_needed(so.sequence_probability(model_a), model_b[1]) > 1
 
 
+def test_sequence_lab_model_b_wins_only_by_raising_york(sequence_lab):
+    import sft_objective as so
+
+    _, prose = sequence_lab
+    target = so.sequence_probability(so.REFERENCE_TOKEN_PROBS["Model A"])
+    assert 'raising `P("York")` above 0.48' in prose and f"{target:.2f}" == "0.48"
+    # P(New) <= 1, so Model B needs P(York) > 0.48; [0.9, 0.6] gives 0.54 with York below 0.8.
+    assert so.sequence_probability([1.0, 0.48]) == target
+    assert "try `[0.9, 0.6]`" in prose
+    assert so.sequence_probability([0.9, 0.6]) > target
+
+
 def test_sequence_lab_one_unlikely_token_dominates(sequence_lab):
     import sft_objective as so
 

@@ -59,6 +59,21 @@ def test_no_first_token_can_make_up_for_model_bs_second_token():
     assert needed > 1
 
 
+def test_tokens_trade_off_but_a_confident_token_saves_at_most_its_own_loss():
+    model_c = so.TRADE_OFF_MODEL["Model C"]
+    # 0.9 * 0.6 = 0.54 > 0.48, although Model C's "York" (0.6) is weaker than Model A's (0.8).
+    assert so.sequence_probability(model_c) == pytest.approx(0.54)
+    assert so.preferred_model({"Model A": MODEL_A, **so.TRADE_OFF_MODEL}) == "Model C"
+    assert model_c[1] < MODEL_A[1]
+    # A perfect first token saves -ln 0.9 = 0.1054; Model B's "York" still costs -ln 0.4 = 0.9163,
+    # more than Model A's whole loss, -ln 0.48 = 0.7340.
+    assert so.largest_possible_saving(MODEL_B[0]) == pytest.approx(0.1054, abs=5e-5)
+    assert -math.log(MODEL_B[1]) > so.scores(MODEL_A)["total_loss"]
+    # Whatever the first token, Model B's sequence probability stays at most P("York") = 0.4.
+    for first in np.linspace(0.0, 1.0, 101):
+        assert so.sequence_probability([first, MODEL_B[1]]) < so.sequence_probability(MODEL_A)
+
+
 def test_share_of_samples_off_the_reference_prefix():
     assert so.share_of_samples_off_the_reference(MODEL_A[0]) == pytest.approx(0.4)
 
@@ -83,7 +98,7 @@ def test_main_prints_the_numbers(capsys):
     runpy.run_path(str(Path(so.__file__)), run_name="__main__")
     out = capsys.readouterr().out
     for text in ("P(y|x) = 0.48", "P(y|x) = 0.36", "-0.734", "-1.022", "prefers Model A",
-                 "1.20", "40%"):
+                 "1.20", "40%", "P(y|x) = 0.54", "only 0.105", "temperature 1"):
         assert text in out
 
 
@@ -108,12 +123,28 @@ def test_numbers_in_the_prose_come_from_the_code():
     assert "Model A's log-likelihood is −0.734 and Model B's is −1.022" in text
     assert "higher by 0.288 nats" in text
     assert "0.48 / 0.4 = 1.20" in text
-    assert "not \"New\" in 40% of its answers" in text
+    assert "sampling at temperature 1" in text and "not \"New\" in 40% of its answers" in text
+    model_c = so.TRADE_OFF_MODEL["Model C"]
+    assert (f"{shown(model_c[0], 1)} × {shown(model_c[1], 1)} = "
+            f"{shown(so.sequence_probability(model_c), 2)}") in text
+    saving = shown(so.largest_possible_saving(MODEL_B[0]), 3)
+    assert f"would save Model B only {saving}" in text
+    # The quiz on the trade-off: raising "New" to 0.99 is not enough.
+    assert f"0.99 × 0.4 = {so.sequence_probability([0.99, MODEL_B[1]]):.3f}" in text
+    assert f"saves only its own loss, {saving}" in text
     token_log_probs, loss_mask = so.prompt_and_response_log_probs(MODEL_A)
     n_prompt = int(np.sum(loss_mask == 0))
     assert f"the {n_prompt} prompt tokens" in text
     masked = so.masked_sequence_loss(token_log_probs, loss_mask)
     assert f"Model A's loss is still {masked:.3f}" in text
+
+
+def test_the_false_takeaway_is_gone():
+    """A confident token *can* make up for a weaker one (0.9 x 0.6 beats 0.6 x 0.8)."""
+    text = page_text("sft/objective.md")
+    for sentence in ("cannot pay for a doubtful one", "cannot make up for a weak one",
+                     "Every token counts on its own"):
+        assert sentence not in text
 
 
 def test_the_page_keeps_its_heading_ids_and_the_book_is_not_credited_with_the_terms():
