@@ -139,6 +139,19 @@ def plot_before_after(seed=0):
     return figure
 
 
+# --8<-- [start:paraphrase]
+# Three whole answers: the reference, an equally good paraphrase, a wrong one.
+ANSWERS = ["New York", "NYC", "Los Angeles"]
+ANSWER_PROBS = np.array([0.5, 0.3, 0.2])  # before the step
+
+
+def step_on_reference(probs, reference=0, learning_rate=1.0):
+    """One step on -log P(reference), at the logits: z <- z - lr (p - e)."""
+    logits = np.log(probs)
+    return softmax(logits - learning_rate * logit_gradient(logits, reference))
+# --8<-- [end:paraphrase]
+
+
 def masked_targets_change_nothing(seed=0):
     """Largest change in the gradient when every masked (prompt) target is replaced."""
     hidden, weights = tiny_model(seed)
@@ -159,14 +172,20 @@ def main():
     before, after = one_sft_step()
     position = response_position("New")
     gradient = logit_gradient(hidden[position] @ weights, targets[position])
-    print(f'After "the largest city is", target "New"; one step, '
-          f"learning rate {LEARNING_RATE}:")
-    print("  token     P before   d loss/d logit   P after")
+    print(f"One step, learning rate {LEARNING_RATE}.")
+    print('1st response position: after "the largest city is", target "New"')
+    print("  next token  P before  d loss/d logit  P after")
     for token, p, g, q in zip(VOCAB, before[position], gradient, after[position], strict=True):
-        print(f"  {token:8s}  {p:8.3f}   {g:+14.3f}   {q:7.3f}")
+        role = "  <- target" if token == "New" else ""
+        print(f"  {token:10s}  {p:8.4f}  {g:+14.3f}  {q:7.4f}{role}")
     position = response_position("York")
-    print(f'After "... New", target "York": P("York") {before[position, targets[position]]:.3f}'
-          f" -> {after[position, targets[position]]:.3f}")
+    print('2nd response position: after "the largest city is New", target "York"')
+    print(f'  P("York") {before[position, targets[position]]:.4f}'
+          f" -> {after[position, targets[position]]:.4f}")
+    after_answers = step_on_reference(ANSWER_PROBS)
+    print("Whole answers, one step on the reference \"New York\" (learning rate 1):")
+    for answer, p, q in zip(ANSWERS, ANSWER_PROBS, after_answers, strict=True):
+        print(f"  {answer:12s}  {p:.2f} -> {q:.2f}")
 
 
 if __name__ == "__main__":

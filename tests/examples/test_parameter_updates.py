@@ -137,26 +137,54 @@ def test_numbers_in_the_prose_come_from_the_code():
     before, after = pu.one_sft_step(0)
     new, york = pu.response_position("New"), pu.response_position("York")
     p_new = before[new, targets[new]]
-    largest, the = pu.VOCAB.index("largest"), pu.VOCAB.index("the")
+    largest, the, york_token = (pu.VOCAB.index(t) for t in ("largest", "the", "York"))
+    city, is_ = pu.VOCAB.index("city"), pu.VOCAB.index("is")
     sentences = [
         f"a vocabulary of {len(pu.VOCAB)} tokens",
         f"makes {len(targets)} next-token predictions; the first {int((loss_mask == 0).sum())}",
         f"the targets of the {int((loss_mask == 0).sum())} masked prompt positions",
-        f'gives "New" a probability of {p_new:.3f}',
-        f"{p_new:.3f} − 1 = {shown(p_new - 1)}",
+        f'gives "New" a probability of {p_new:.4f}',
+        f"{p_new:.4f} − 1 ≈ {shown(p_new - 1)}",
         f"over the {int(loss_mask.sum())} response tokens, and with a learning rate of "
         f"{pu.LEARNING_RATE}",
         f'"New" up by {1 - p_new:.3f}, "largest" down by {before[new, largest]:.3f}',
-        f'"New" rises from {p_new:.3f} to {after[new, targets[new]]:.3f}',
-        f"from {before[york, targets[york]]:.3f} to {after[york, targets[york]]:.3f}",
-        f'"largest" falls from {before[new, largest]:.3f} to {after[new, largest]:.3f}',
-        f'"the" from {before[new, the]:.3f} to {after[new, the]:.3f}',
+        f'"New" rises from {p_new:.4f} to {after[new, targets[new]]:.4f}',
+        f'"York" rises from {before[york, targets[york]]:.4f} to {after[york, targets[york]]:.4f}',
+        f"falls slightly, from {before[new, york_token]:.4f} to {after[new, york_token]:.4f}",
+        f'"largest" falls from {before[new, largest]:.4f} to {after[new, largest]:.4f}',
+        f'"the" from {before[new, the]:.4f} to {after[new, the]:.4f}',
+        f'"city" goes from {before[new, city]:.4f} to {after[new, city]:.4f}',
+        f'"is" from {before[new, is_]:.4f} to {after[new, is_]:.4f}',
         "agree to better than \\( 10^{-6} \\)",
     ]
     for sentence in sentences:
         assert sentence in text, f"not on the page: {sentence}"
+    # Printed with enough decimals that the rise of "city" and "is" is visible.
+    assert f"{after[new, city]:.4f}" > f"{before[new, city]:.4f}"
+    assert f"{after[new, is_]:.4f}" > f"{before[new, is_]:.4f}"
+    # "York" at the first position is a wrong token and falls; at its own position it rises.
+    assert after[new, york_token] < before[new, york_token]
+    assert after[york, targets[york]] > before[york, targets[york]]
     # The alt text of the figure quotes the same numbers.
-    assert f"New rises from {p_new:.3f} to {after[new, targets[new]]:.3f}" in text
+    assert f"New rises from {p_new:.4f} to {after[new, targets[new]]:.4f}" in text
+
+
+def test_an_equally_good_paraphrase_is_pushed_down_like_a_wrong_answer():
+    after = pu.step_on_reference(pu.ANSWER_PROBS)
+    reference, paraphrase, wrong = (pu.ANSWERS.index(a) for a in ("New York", "NYC", "Los Angeles"))
+    assert after[reference] > pu.ANSWER_PROBS[reference]
+    assert after[paraphrase] < pu.ANSWER_PROBS[paraphrase]
+    # The paraphrase falls further than the wrong answer, because it was more likely.
+    drop = pu.ANSWER_PROBS - after
+    assert drop[paraphrase] > drop[wrong] > 0
+    text = page_text("sft/parameter-updates.md")
+    assert (f"The paraphrase falls from {pu.ANSWER_PROBS[paraphrase]:.2f} to {after[paraphrase]:.2f}, "
+            f"further than the wrong answer ({pu.ANSWER_PROBS[wrong]:.2f} to {after[wrong]:.2f})") in text
+    # The quiz repeats the same numbers.
+    assert (f'"NYC" goes from {pu.ANSWER_PROBS[paraphrase]:.2f} to {after[paraphrase]:.2f} and '
+            f'"Los Angeles" from {pu.ANSWER_PROBS[wrong]:.2f} to {after[wrong]:.2f}') in text
+    assert f"the reference rises to {after[reference]:.2f}, not to 1" in text
+    assert 'gives the reference answer "New York" 0.5, an equally good paraphrase "NYC" 0.3' in text
 
 
 def test_quiz_numbers():
@@ -164,5 +192,5 @@ def test_quiz_numbers():
     targets, _ = pu.training_example()
     before, _ = pu.one_sft_step(0)
     p_new = before[pu.response_position("New"), targets[pu.response_position("New")]]
-    assert f"- [x] {p_new:.3f} − 1 = {shown(p_new - 1)}" in (DOCS / "sft" / "parameter-updates.md").read_text()
-    assert f"1 − {p_new:.3f} = {1 - p_new:.3f}" in text
+    assert f"- [x] {p_new:.4f} − 1 ≈ {shown(p_new - 1)}" in (DOCS / "sft" / "parameter-updates.md").read_text()
+    assert f"1 − {p_new:.4f} ≈ {1 - p_new:.3f}" in text
