@@ -57,15 +57,27 @@ def demonstrations(flaw_fraction, seed, n_prompts=200):
 
 
 # --8<-- [start:flaw_rate]
-def trained_flaw_rate(flaw_fraction, seed, n_prompts=200, n_test_prompts=1000):
-    """Fine-tune on the demonstrations, then measure the mean probability of
-    the flawed response on new prompts of the same kind."""
+def trained_flaw_probs(flaw_fraction, seed, n_prompts=200, n_test_prompts=1000):
+    """Fine-tune on the demonstrations; P(flawed) on each of n_test_prompts
+    new prompts of the same kind, shape (n_test_prompts,)."""
     features, targets = demonstrations(flaw_fraction, seed, n_prompts)
     start = init_weights(features.shape[1], len(RESPONSES), seed=seed)
     weights = train_sft(start, features, targets, **TRAINING)
     test_rng = np.random.default_rng(seed + 1000)
     new_prompts = prompts_of_one_kind(n_test_prompts, test_rng)
-    return float(response_probs(weights, new_prompts)[:, FLAWED].mean())
+    return response_probs(weights, new_prompts)[:, FLAWED]
+
+
+def trained_flaw_rate(flaw_fraction, seed, n_prompts=200, n_test_prompts=1000):
+    """The model's flaw rate when it samples at temperature 1: the mean
+    probability of the flawed response on new prompts."""
+    return float(trained_flaw_probs(flaw_fraction, seed, n_prompts, n_test_prompts).mean())
+
+
+def greedy_flaw_rate(flaw_fraction, seed):
+    """The flaw rate under greedy decoding: the share of new prompts whose
+    most likely response is the flawed one."""
+    return float(np.mean(trained_flaw_probs(flaw_fraction, seed) > 0.5))
 
 
 def flaw_rate_sweep(fractions=FLAW_FRACTIONS, seeds=SEEDS):
@@ -83,11 +95,10 @@ def flaw_rate_by_data_size(flaw_fraction, sizes, seeds=SEEDS):
 
 
 # --8<-- [start:systematic_flaw]
-def systematic_flaw(seed, n_prompts=200, trigger_share=0.3):
+def systematic_flaw_model(seed, n_prompts=200, trigger_share=0.3):
     """Every demonstration whose prompt has a 'trigger' feature (say, one
     phrasing or one topic) shows the flawed response; all others are correct.
-    Returns the mean P(flawed) on new prompts with the trigger and
-    the mean P(correct) on new prompts without it."""
+    Returns the fine-tuned weights and 1,000 new prompts."""
     rng = np.random.default_rng(seed)
 
     def prompts(n):
@@ -97,13 +108,26 @@ def systematic_flaw(seed, n_prompts=200, trigger_share=0.3):
     features = prompts(n_prompts)
     targets = np.where(features[:, -1] == 1, FLAWED, 0)
     start = init_weights(features.shape[1], len(RESPONSES), seed=seed)
-    weights = train_sft(start, features, targets, **TRAINING)
-    new = prompts(1000)
+    return train_sft(start, features, targets, **TRAINING), prompts(1000)
+
+
+def systematic_flaw(seed, n_prompts=200, trigger_share=0.3):
+    """Mean P(flawed) on new prompts with the trigger, and mean P(correct)
+    on new prompts without it."""
+    weights, new = systematic_flaw_model(seed, n_prompts, trigger_share)
     probs = response_probs(weights, new)
     has_trigger = new[:, -1] == 1
     return (float(probs[has_trigger, FLAWED].mean()),
             float(probs[~has_trigger, 1 - FLAWED].mean()))
 # --8<-- [end:systematic_flaw]
+
+
+def systematic_flaw_greedy(seed):
+    """Under greedy decoding: the share of new trigger prompts whose most
+    likely response is the flawed one."""
+    weights, new = systematic_flaw_model(seed)
+    most_likely = response_probs(weights, new).argmax(axis=1)
+    return float(np.mean(most_likely[new[:, -1] == 1] == FLAWED))
 
 
 def plot_expected_loss(data_flaw_rates=(0.1, 0.3, 0.5)):
@@ -164,6 +188,12 @@ def main():
     print("A flaw tied to a trigger feature (mean over seeds):")
     print(f"  P(flawed | trigger)     = {flawed.mean():.3f}")
     print(f"  P(correct | no trigger) = {correct.mean():.3f}")
+    sampled = np.mean([trained_flaw_rate(p, seed) for seed in SEEDS])
+    greedy = np.mean([greedy_flaw_rate(p, seed) for seed in SEEDS])
+    greedy_trigger = np.mean([systematic_flaw_greedy(seed) for seed in SEEDS])
+    print("Flaw rate by decoding (mean over seeds):")
+    print(f"  scattered flaw, p = {p}: sampling {sampled:.3f}, greedy {greedy:.4f}")
+    print(f"  flaw tied to the trigger, trigger prompts: greedy {greedy_trigger:.3f}")
 
 
 if __name__ == "__main__":

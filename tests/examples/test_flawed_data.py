@@ -68,6 +68,29 @@ def test_a_systematic_flaw_is_learned_with_confidence(seed):
     assert abs(flawed_given_trigger - correct_without) < 0.03
 
 
+@pytest.mark.parametrize("seed", fd.SEEDS)
+def test_greedy_decoding_hides_a_scattered_flaw_but_not_a_shared_one(seed):
+    for p in (0.1, 0.2, 0.3):
+        assert abs(fd.trained_flaw_rate(p, seed) - p) < TOLERANCE  # sampling copies the flaw rate
+        assert fd.greedy_flaw_rate(p, seed) < p / 10  # the flawed answer is rarely the likeliest
+    assert fd.systematic_flaw_greedy(seed) == 1.0
+
+
+def test_closer_to_one_half_more_prompts_tip_over_under_greedy_decoding():
+    greedy = {p: np.mean([fd.greedy_flaw_rate(p, seed) for seed in fd.SEEDS]) for p in (0.2, 0.4)}
+    assert greedy[0.4] > 10 * greedy[0.2]
+
+
+def test_the_decoding_numbers_on_the_page():
+    text = page_text("sft/flawed-data.md")
+    sampled = np.mean([fd.trained_flaw_rate(0.2, seed) for seed in fd.SEEDS])
+    greedy = np.mean([fd.greedy_flaw_rate(0.2, seed) for seed in fd.SEEDS])
+    greedy_trigger = np.mean([fd.systematic_flaw_greedy(seed) for seed in fd.SEEDS])
+    assert f"the data's rate: {sampled:.3f} in the toy for \\( p = 0.2 \\)" in text
+    assert f"flaw rate {greedy:.4f}, against 0.2" in text
+    assert f"greedy decoding gives it on {greedy_trigger:.3f} of them" in text
+
+
 def test_the_figures_show_what_the_captions_say():
     sweep_axes = fd.plot_flaw_rate().axes[0]
     points = [line for line in sweep_axes.lines if line.get_linestyle() == "None"]
