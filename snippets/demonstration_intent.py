@@ -80,20 +80,29 @@ def compliance_rate(weights, harmful, framing, role_play_cue=ROLE_PLAY_CUE):
     return float(response_probs(weights, prompts)[:, COMPLY].mean())
 
 
+def train_on_mix(seed, n_refusals=20, refusal_framings=(GUIDE, QUESTION),
+                 role_play_cue=ROLE_PLAY_CUE, steps=300, learning_rate=1.0):
+    """SFT from small random weights on the benign demonstrations plus
+    n_refusals refusal demonstrations in the given framings."""
+    rng = np.random.default_rng(seed)
+    x, y = benign_demonstrations(rng, role_play_cue=role_play_cue)
+    if n_refusals:
+        refusal_x, refusal_y = refusal_demonstrations(
+            rng, n_refusals, refusal_framings, role_play_cue)
+        x, y = np.vstack([x, refusal_x]), np.concatenate([y, refusal_y])
+    start = init_weights(len(FEATURE_NAMES), len(RESPONSES), seed=seed)
+    return train_sft(start, x, y, steps, learning_rate)
+
+
 def train_models(seed=0, role_play_cue=ROLE_PLAY_CUE, steps=300,
                  learning_rate=1.0):
     """Two models from the same start: SFT on the benign data only, and SFT
-    on the benign data plus the refusals."""
-    rng = np.random.default_rng(seed)
-    benign_x, benign_y = benign_demonstrations(
-        rng, role_play_cue=role_play_cue)
-    refusal_x, refusal_y = refusal_demonstrations(
-        rng, role_play_cue=role_play_cue)
+    on the benign data plus 20 refusals of harmful guides and questions."""
     start = init_weights(len(FEATURE_NAMES), len(RESPONSES), seed=seed)
-    benign_only = train_sft(start, benign_x, benign_y, steps, learning_rate)
-    with_refusals = train_sft(start, np.vstack([benign_x, refusal_x]),
-                              np.concatenate([benign_y, refusal_y]),
-                              steps, learning_rate)
+    benign_only = train_on_mix(seed, 0, (), role_play_cue, steps,
+                               learning_rate)
+    with_refusals = train_on_mix(seed, 20, (GUIDE, QUESTION), role_play_cue,
+                                 steps, learning_rate)
     return start, benign_only, with_refusals
 
 
@@ -115,6 +124,22 @@ def compliance_table(seed=0, role_play_cue=ROLE_PLAY_CUE):
                    for label, (harmful, framing) in PROMPT_TYPES.items()}
             for name, weights in models.items()}
 # --8<-- [end:experiment]
+
+
+# --8<-- [start:coverage]
+SEEDS = (0, 1, 2, 3, 4)
+ALL_FRAMINGS = (GUIDE, QUESTION, ROLE_PLAY)
+
+
+def role_play_compliance(n_refusals, refusal_framings, seeds=SEEDS):
+    """Mean P(comply) over seeds on the benign and the harmful role-play,
+    after SFT on the benign data plus the given refusals."""
+    models = [train_on_mix(seed, n_refusals, refusal_framings)
+              for seed in seeds]
+    return {harmful: float(np.mean([compliance_rate(w, harmful, ROLE_PLAY)
+                                    for w in models]))
+            for harmful in (False, True)}
+# --8<-- [end:coverage]
 
 
 def role_play_compliance_by_cue(cues=(1.0, 0.6, 0.3, 0.0), seed=0):
@@ -158,6 +183,16 @@ def main():
     print("Harmful role-play after SFT + refusals, by topic cue:")
     for cue, rate in role_play_compliance_by_cue().items():
         print(f"  topic cue {cue:.1f}: P(comply) = {rate:.2f}")
+    print(f"Role-plays, P(comply), mean of {len(SEEDS)} seeds:")
+    print(f"  {'refusal demonstrations':<34}{'benign':>8}{'harmful':>9}")
+    rows = [(0, (), "none")]
+    rows += [(n, (GUIDE, QUESTION), f"{n} in guides and questions")
+             for n in (20, 60, 180)]
+    rows += [(n, ALL_FRAMINGS, f"{n} in all three framings")
+             for n in (10, 20, 40, 80)]
+    for n_refusals, framings, label in rows:
+        rates = role_play_compliance(n_refusals, framings)
+        print(f"  {label:<34}{rates[False]:>8.2f}{rates[True]:>9.2f}")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ SEEDS = [0, 1, 2, 3, 4]
 # What each lab is about, and so must import (the pages' examples, never a copy of them).
 EXPECTED_IMPORTS = {
     "sequence-likelihood": {"sft_objective", "parameter_updates", "toy_model"},
-    "what-sft-learns": {"flawed_data", "demonstration_intent", "toy_model"},
+    "what-sft-learns": {"flawed_data", "demonstration_intent"},
     "volume-vs-diversity": {"scaling_diversity", "published_scaling"},
 }
 
@@ -396,7 +396,7 @@ def test_data_lab_default_mix_is_the_pages_experiment(data_lab):
     assert "0.3 by default" in prose and "60 benign prompts" in prose
     assert len(di.benign_demonstrations(np.random.default_rng(0))[1]) == 60
     for seed in SEEDS:
-        lab_model = namespace["train_on_mix"](20, (di.GUIDE, di.QUESTION), di.ROLE_PLAY_CUE, seed)
+        lab_model = namespace["train_on_mix"](seed, 20, (di.GUIDE, di.QUESTION), di.ROLE_PLAY_CUE)
         assert np.allclose(lab_model, di.train_models(seed)[2])
 
 
@@ -435,7 +435,7 @@ def compliance_by_seed(namespace, n_refusals, framings, cue, label):
     import demonstration_intent as di
 
     harmful, framing = namespace["TYPES"][label]
-    return np.array([di.compliance_rate(namespace["train_on_mix"](n_refusals, framings, cue, seed),
+    return np.array([di.compliance_rate(namespace["train_on_mix"](seed, n_refusals, framings, cue),
                                         harmful, framing, cue) for seed in SEEDS])
 
 
@@ -453,8 +453,9 @@ def test_data_lab_refusals_and_framings(data_lab):
     # The default mix covers its framings, not the role-play.
     assert np.all(rate(20, two, 0.3, "harmful, guide") < 0.05)
     assert np.all(rate(20, two, 0.3, "harmful, role-play") > 0.8)
-    # Role-play refusals lower the role-play's compliance.
+    # Role-play refusals lower the role-play's compliance, and the benign role-play's too.
     assert np.all(rate(20, three, 0.3, "harmful, role-play") < rate(20, two, 0.3, "harmful, role-play") - 0.3)
+    assert np.all(rate(20, three, 0.3, "benign, role-play") < rate(20, two, 0.3, "benign, role-play") - 0.05)
     # A few refusals cover their own framings.
     assert np.all(rate(5, two, 0.3, "harmful, question") < 0.1)
     # A plain cue: refused without role-play refusals.

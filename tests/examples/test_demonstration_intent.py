@@ -94,3 +94,50 @@ def test_limitations_page_gradient_example():
     assert np.allclose(gradient, [0.4, 0.4, -0.8])
     for value in (probs[0], probs[2], -gradient[2]):
         assert f"{value:.1f}" in LIMITATIONS_PAGE
+
+
+def test_refusals_reach_a_new_phrasing_by_coverage_not_volume():
+    rates = {n: di.role_play_compliance(n, (di.GUIDE, di.QUESTION))[True] for n in (20, 60, 180)}
+    covered = di.role_play_compliance(20, di.ALL_FRAMINGS)[True]
+    assert min(rates.values()) > 0.8  # three times the benign data in the old framings: still answered
+    assert covered < 0.35  # the same 20 refusals spread over all framings
+    assert covered < min(rates.values()) - 0.5
+    shown = ", ".join(f"{rates[n]:.2f}" for n in (20, 60)) + f" and {rates[180]:.2f}"
+    assert f"answered with probability {shown}" in PAGE
+    assert f"bring it down to {covered:.2f}" in PAGE
+    assert "20, 60 or 180 of them" in PAGE
+
+
+def test_covering_the_role_play_costs_benign_role_plays():
+    """Over-refusal: more role-play refusals lower compliance with benign role-plays too."""
+    none = di.role_play_compliance(0, ())
+    by_count = {n: di.role_play_compliance(n, di.ALL_FRAMINGS) for n in (10, 20, 40, 80)}
+    benign = [by_count[n][False] for n in (10, 20, 40, 80)]
+    harmful = [by_count[n][True] for n in (10, 20, 40, 80)]
+    assert all(a > b for a, b in zip(benign, benign[1:], strict=False))  # more refusals, more over-refusal
+    assert all(a > b for a, b in zip(harmful, harmful[1:], strict=False))
+    assert none[False] - by_count[20][False] > 0.05
+    assert (f"benign role-play with probability {by_count[20][False]:.2f} instead of "
+            f"{none[False]:.2f}") in PAGE
+    assert (f"with 80, the harmful role-play falls to {by_count[80][True]:.2f} but the benign one "
+            f"to {by_count[80][False]:.2f}") in PAGE
+    # The quiz repeats the numbers.
+    assert f"from {none[False]:.2f} to {by_count[20][False]:.2f}" in PAGE
+    assert (f"answered {by_count[80][True]:.2f} of the time and the benign one "
+            f"{by_count[80][False]:.2f}") in PAGE
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_over_refusal_holds_for_every_seed(seed):
+    model = di.train_on_mix(seed, 20, di.ALL_FRAMINGS)
+    benign_only = di.train_on_mix(seed, 0, ())
+    assert di.compliance_rate(model, False, di.ROLE_PLAY) < di.compliance_rate(benign_only, False, di.ROLE_PLAY) - 0.05
+    assert di.compliance_rate(model, False, di.GUIDE) > 0.95  # benign guides are still answered
+
+
+def test_the_terms_are_used_as_defined():
+    assert "no negative examples" not in PAGE
+    assert "cannot say what not to do" not in PAGE
+    assert "learned from far more examples" not in PAGE
+    assert "A refusal written for a harmful request is a demonstration too" in PAGE
+    assert "Jailbroken: How Does LLM Safety Training Fail? *NeurIPS 2023*" in PAGE
