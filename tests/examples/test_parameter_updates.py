@@ -194,3 +194,23 @@ def test_quiz_numbers():
     p_new = before[pu.response_position("New"), targets[pu.response_position("New")]]
     assert f"- [x] {p_new:.4f} − 1 ≈ {shown(p_new - 1)}" in (DOCS / "sft" / "parameter-updates.md").read_text()
     assert f"1 − {p_new:.4f} ≈ {1 - p_new:.3f}" in text
+
+
+def test_the_capital_of_france_question():
+    """The question students are given: London 0.3, Paris 0.2, Berlin 0.1, the rest 0.4."""
+    probs = pu.CAPITAL_PROBS
+    assert [pu.CAPITALS[k] for k in range(3)] == ["London", "Paris", "Berlin"]
+    assert probs[:3].tolist() == [0.3, 0.2, 0.1] and probs[3:].sum() == pytest.approx(0.4)
+    gradient = pu.logit_gradient(np.log(probs), pu.PARIS)
+    assert gradient[:3] == pytest.approx([0.3, -0.8, 0.1])
+    assert np.all(gradient[3:] == pytest.approx(0.05))
+    after = pu.step_on_reference(probs, pu.PARIS)
+    assert after[pu.PARIS] > probs[pu.PARIS] and after.argmax() == pu.PARIS
+    assert np.all(np.delete(after, pu.PARIS) < np.delete(probs, pu.PARIS))  # every other word falls
+    text = page_text("sft/parameter-updates.md")
+    assert f"\\( -\\log 0.2 \\approx {-np.log(0.2):.3f} \\)" in text
+    assert (f'"Paris" rises from 0.2 to {after[pu.PARIS]:.3f} and overtakes "London", which falls from '
+            f"0.3 to {after[0]:.3f}") in text
+    assert f'"Berlin" falls to {after[2]:.3f} and each other word to {after[3]:.3f}' in text
+    assert f'takes "Paris" from 0.2 to {after[pu.PARIS]:.3f}, not to 1' in text
+    assert "(below, 8 words at 0.05 each" in text and len(pu.CAPITALS) - 3 == 8
