@@ -74,10 +74,10 @@ def trained_flaw_rate(flaw_fraction, seed, n_prompts=200, n_test_prompts=1000):
     return float(trained_flaw_probs(flaw_fraction, seed, n_prompts, n_test_prompts).mean())
 
 
-def greedy_flaw_rate(flaw_fraction, seed):
+def greedy_flaw_rate(flaw_fraction, seed, n_prompts=200):
     """The flaw rate under greedy decoding: the share of new prompts whose
     most likely response is the flawed one."""
-    return float(np.mean(trained_flaw_probs(flaw_fraction, seed) > 0.5))
+    return float(np.mean(trained_flaw_probs(flaw_fraction, seed, n_prompts) > 0.5))
 
 
 def flaw_rate_sweep(fractions=FLAW_FRACTIONS, seeds=SEEDS):
@@ -122,12 +122,30 @@ def systematic_flaw(seed, n_prompts=200, trigger_share=0.3):
 # --8<-- [end:systematic_flaw]
 
 
-def systematic_flaw_greedy(seed):
+def systematic_flaw_greedy(seed, n_prompts=200, trigger_share=0.3):
     """Under greedy decoding: the share of new trigger prompts whose most
     likely response is the flawed one."""
-    weights, new = systematic_flaw_model(seed)
+    weights, new = systematic_flaw_model(seed, n_prompts, trigger_share)
     most_likely = response_probs(weights, new).argmax(axis=1)
     return float(np.mean(most_likely[new[:, -1] == 1] == FLAWED))
+
+
+# --8<-- [start:chat_logs]
+N_CHAT_LOGS = 2000  # "thousands of real chat logs"
+WRONG_SHARE = 0.05  # about 5% of them give a wrong or unhelpful answer
+
+
+def chat_log_question(seed):
+    """What SFT on the chat logs does on new questions like the ones answered
+    wrongly, for two ways the 5% can be spread: at random over all
+    questions, or all on one kind of question (5% of the logs)."""
+    return {
+        "scattered, sampling": trained_flaw_rate(WRONG_SHARE, seed, N_CHAT_LOGS),
+        "scattered, greedy": greedy_flaw_rate(WRONG_SHARE, seed, N_CHAT_LOGS),
+        "one kind, sampling": systematic_flaw(seed, N_CHAT_LOGS, WRONG_SHARE)[0],
+        "one kind, greedy": systematic_flaw_greedy(seed, N_CHAT_LOGS, WRONG_SHARE),
+    }
+# --8<-- [end:chat_logs]
 
 
 def plot_expected_loss(data_flaw_rates=(0.1, 0.3, 0.5)):
@@ -194,6 +212,11 @@ def main():
     print("Flaw rate by decoding (mean over seeds):")
     print(f"  scattered flaw, p = {p}: sampling {sampled:.3f}, greedy {greedy:.4f}")
     print(f"  flaw tied to the trigger, trigger prompts: greedy {greedy_trigger:.3f}")
+    answers = [chat_log_question(seed) for seed in SEEDS]
+    print(f"The chat-log question: {N_CHAT_LOGS:,} logs, {WRONG_SHARE:.0%} answered wrongly")
+    print("  P(wrong answer) on new questions like the wrong ones (mean over seeds):")
+    for key in answers[0]:
+        print(f"  {key:<20} {np.mean([a[key] for a in answers]):.3f}")
 
 
 if __name__ == "__main__":

@@ -146,3 +146,25 @@ def test_lima_is_quoted_only_from_its_abstract():
             'and responses, without any reinforcement learning or human preference modeling"'
             in text)
     assert "arXiv:2305.11206" in text and "NeurIPS 2023" in text
+
+
+@pytest.mark.parametrize("seed", fd.SEEDS)
+def test_the_chat_log_question_scattered_errors_come_back_at_their_rate_clustered_ones_as_the_answer(seed):
+    answer = fd.chat_log_question(seed)
+    assert abs(answer["scattered, sampling"] - fd.WRONG_SHARE) < 0.01
+    assert answer["scattered, greedy"] < 0.01
+    assert answer["one kind, sampling"] > 0.8  # far above 5%
+    assert answer["one kind, greedy"] > 0.95
+
+
+def test_the_chat_log_numbers_on_the_page():
+    text = page_text("sft/flawed-data.md")
+    answers = [fd.chat_log_question(seed) for seed in fd.SEEDS]
+    mean = {key: np.mean([a[key] for a in answers]) for key in answers[0]}
+    assert fd.N_CHAT_LOGS == 2000 and "with 2,000 logs" in text
+    assert fd.WRONG_SHARE == 0.05 and "In about 5% of them" in text
+    assert f"{mean['scattered, sampling']:.3f} when it samples" in text
+    assert f"Greedy decoding hides a scattered minority ({mean['scattered, greedy']:.3f})" in text
+    assert f"probability {mean['one kind, sampling']:.3f} on new questions of that kind" in text
+    assert f"greedy decoding gives it on {mean['one kind, greedy']:.3f} of them" in text
+    assert f"reproduced with probability {mean['one kind, sampling']:.3f}" in text  # the quiz
