@@ -156,9 +156,23 @@ def step_on_reference(probs, reference=0, learning_rate=1.0):
 # "The capital of France is" -> target "Paris". The model's next-token
 # distribution: London 0.3, Paris 0.2, Berlin 0.1, and the remaining 0.4
 # spread over other words (here 8 words at 0.05; the question does not say).
-CAPITALS = ["London", "Paris", "Berlin"] + [f"other word {k}" for k in range(1, 9)]
+OTHER_WORDS = [f"other word {k}" for k in range(1, 9)]
+CAPITALS = ["London", "Paris", "Berlin"] + OTHER_WORDS
 CAPITAL_PROBS = np.array([0.3, 0.2, 0.1] + [0.05] * 8)
 PARIS = CAPITALS.index("Paris")
+
+
+def print_capital_of_france(learning_rate=1.0):
+    """The loss, the gradient at the logits and one step on "Paris"."""
+    gradient = logit_gradient(np.log(CAPITAL_PROBS), PARIS)
+    after = step_on_reference(CAPITAL_PROBS, PARIS, learning_rate)
+    loss = -np.log(CAPITAL_PROBS[PARIS])
+    print(f'Target "Paris": loss -log {CAPITAL_PROBS[PARIS]:.1f} = {loss:.3f}')
+    print("next token       P before  d loss/d logit  P after one step")
+    for k in range(4):
+        token = CAPITALS[k] if k < 3 else "each other word"
+        print(f"{token:15s}  {CAPITAL_PROBS[k]:8.3f}  {gradient[k]:+14.3f}"
+              f"  {after[k]:16.3f}")
 # --8<-- [end:capital_of_france]
 
 
@@ -192,15 +206,8 @@ def main():
     print('2nd response position: after "the largest city is New", target "York"')
     print(f'  P("York") {before[position, targets[position]]:.4f}'
           f" -> {after[position, targets[position]]:.4f}")
-    logits = np.log(CAPITAL_PROBS)
-    gradient = logit_gradient(logits, PARIS)
-    after = step_on_reference(CAPITAL_PROBS, PARIS)
-    print(f'"The capital of France is", target "Paris": loss -log {CAPITAL_PROBS[PARIS]:.1f}'
-          f" = {-np.log(CAPITAL_PROBS[PARIS]):.3f}")
-    print("  next token      P before  d loss/d logit  P after one step (learning rate 1)")
-    for index in range(4):
-        token = CAPITALS[index] if index < 3 else "each other word"
-        print(f"  {token:15s} {CAPITAL_PROBS[index]:8.3f}  {gradient[index]:+14.3f}  {after[index]:7.3f}")
+    print('"The capital of France is" (learning rate 1):')
+    print_capital_of_france()
     after_answers = step_on_reference(ANSWER_PROBS)
     print("Whole answers, one step on the reference \"New York\" (learning rate 1):")
     for answer, p, q in zip(ANSWERS, ANSWER_PROBS, after_answers, strict=True):
