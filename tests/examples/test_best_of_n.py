@@ -149,6 +149,8 @@ def test_numbers_in_the_prose():
         f"its limit is {limit(0, 'likes length'):.2f}",
         f"probability {rs['length_judge_padded']:.2f}",
         # the quiz
+        f"3,000 demonstrations all give {min(v[0] for v in sizes.values()):.2f} to "
+        f"{max(v[0] for v in sizes.values()):.2f}",
         f"fell from {at(0, 'likes length', 8):.2f} at n = 8 to {at(0, 'likes length', 256):.2f} "
         f"at n = 256",
     ]
