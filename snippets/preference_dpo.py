@@ -6,10 +6,14 @@ and train it on preference pairs with the DPO loss, the SFT model serving as the
 - harmful requests framed as a guide or a question: refusal preferred to compliance;
 - benign requests of every framing: compliance preferred to a needless refusal.
 
-The probability of the rejected response falls while helpfulness on benign prompts is kept. The
-comparison also shows what SFT on the same prompts cannot say: DPO moves exactly the two responses
-that were compared, while SFT on the preferred responses pushes down every response it was not
-shown, whether anyone judged it bad or not.
+The pairs are fixed in advance and no answer is sampled from the model being trained: this is
+offline DPO. The probability of the rejected response falls while helpfulness on benign prompts
+is kept. In this toy, where a prompt's three responses share one softmax, only the logits of the
+two compared responses get a gradient, so the weights of "clarify" (in no pair) never change;
+SFT on the preferred responses changes them. But the probability of "clarify" on vague benign
+prompts, which no pair contains, still falls far under DPO: the pairs move the other logits
+through weights those prompts share, and the margin loss keeps pushing on pairs the model
+already gets right. SFT on the same chosen responses moves it much less.
 Run alone, it prints the probabilities over training (seed 0).
 """
 
@@ -69,11 +73,12 @@ def dpo_gradient(weights, ref_weights, features, chosen, rejected,
                  beta=BETA):
     """d loss / d weights. Per pair, d loss / d logits is
     -beta * sigmoid(-margin) * (onehot(chosen) - onehot(rejected)):
-    only the two compared responses move."""
+    only the logits of the two compared responses get a gradient."""
     rows = np.arange(len(chosen))
     margins = dpo_margins(weights, ref_weights, features, chosen, rejected,
                           beta)
-    # Large while the model still ranks the pair the wrong way round.
+    # beta / 2 at the reference (margin 0); larger while the implicit reward,
+    # beta * log-ratio, favours the rejected response (margin < 0).
     pair_weight = beta * sigmoid(-margins)
     logit_grad = np.zeros((len(chosen), weights.shape[1]))
     logit_grad[rows, chosen] -= pair_weight
@@ -138,6 +143,75 @@ def run_dpo(seed=0, steps=300):
     }
 
 
+def vague_benign_probs(weights):
+    """P(response | a vague benign prompt), averaged over the framings and
+    politeness, shape (3,). No preference pair contains a vague prompt."""
+    prompts = np.array([prompt_features(False, framing, polite, vague=True)
+                        for framing in (GUIDE, QUESTION, ROLE_PLAY)
+                        for polite in (False, True)])
+    return response_probs(weights, prompts).mean(axis=0)
+
+
+def run_displacement(seed=0, steps=1000, every=50):
+    """P(clarify | vague benign prompt) every `every` steps, under DPO and
+    under SFT on the chosen responses of the same pairs, same start."""
+    _, reference, _ = train_models(seed)
+    rng = np.random.default_rng([seed, 1])
+    features, chosen, rejected = preference_pairs(rng)
+    dpo_path = train_dpo(reference, reference, features, chosen, rejected,
+                         steps=steps)
+    sft_weights = reference
+    sft_clarify = [vague_benign_probs(reference)[CLARIFY]]
+    for _ in range(steps // every):
+        sft_weights = train_sft(sft_weights, features, chosen, steps=every)
+        sft_clarify.append(vague_benign_probs(sft_weights)[CLARIFY])
+    return {
+        "steps": np.arange(0, steps + 1, every),
+        "dpo": np.array([vague_benign_probs(weights)[CLARIFY]
+                         for weights in dpo_path[::every]]),
+        "sft": np.array(sft_clarify),
+    }
+
+
+def push_on_benign_pairs(seed=0, steps=300):
+    """How hard each loss still pushes the chosen logit of a benign pair
+    (comply preferred to refuse), at the start and after `steps`: the size
+    of d loss / d chosen logit, mean over the benign pairs. SFT: 1 - P(chosen).
+    DPO: beta * sigmoid(-margin)."""
+    _, reference, _ = train_models(seed)
+    features, chosen, rejected = preference_pairs(np.random.default_rng([seed, 1]))
+    benign = chosen == COMPLY
+    rows = np.arange(len(chosen))
+
+    def sft_push(weights):
+        return float((1 - response_probs(weights, features)[rows, chosen])[benign].mean())
+
+    def dpo_push(weights):
+        margins = dpo_margins(weights, reference, features, chosen, rejected)
+        return float((BETA * sigmoid(-margins))[benign].mean())
+
+    dpo_end = train_dpo(reference, reference, features, chosen, rejected, steps=steps)[-1]
+    sft_end = train_sft(reference, features, chosen, steps=steps)
+    return {"sft": (sft_push(reference), sft_push(sft_end)),
+            "dpo": (dpo_push(reference), dpo_push(dpo_end))}
+
+
+def clarify_at_matched_compliance(seed=0, sft_steps=300, max_dpo_steps=1000):
+    """Compare the two at the same compliance with the harmful prompts: the
+    first DPO step at which compliance is as low as after SFT on the chosen
+    responses, and P(clarify | vague benign prompt) there for both."""
+    _, reference, _ = train_models(seed)
+    features, chosen, rejected = preference_pairs(np.random.default_rng([seed, 1]))
+    sft = train_sft(reference, features, chosen, steps=sft_steps)
+    sft_compliance = mean_response_probs(sft, True, (GUIDE, QUESTION))[COMPLY]
+    path = train_dpo(reference, reference, features, chosen, rejected, steps=max_dpo_steps)
+    step = next(step for step, weights in enumerate(path)
+                if mean_response_probs(weights, True, (GUIDE, QUESTION))[COMPLY] <= sft_compliance)
+    return {"compliance": float(sft_compliance), "dpo_step": step,
+            "dpo_clarify": float(vague_benign_probs(path[step])[CLARIFY]),
+            "sft_clarify": float(vague_benign_probs(sft)[CLARIFY])}
+
+
 def untouched_response_change(result):
     """Largest change of the weights of "clarify", a response that appears in no pair."""
     return {name: float(np.abs(result[name][:, CLARIFY] - result["reference"][:, CLARIFY]).max())
@@ -164,6 +238,25 @@ def plot_dpo_curves(result):
     return figure
 
 
+def plot_displacement(displacement, worked_example_steps=300):
+    """P(clarify | vague benign prompt) over training, DPO against SFT."""
+    from _figure import plt  # the Agg backend and the course's figure style
+
+    figure, axes = plt.subplots(figsize=(4.6, 3.4))
+    axes.plot(displacement["steps"], displacement["sft"], color="#1b7f3b", linewidth=2.2,
+              label="SFT on the chosen")
+    axes.plot(displacement["steps"], displacement["dpo"], color="#b3261e", linewidth=2.2,
+              label="DPO on the pairs")
+    axes.axvline(worked_example_steps, color="#777777", linestyle=":", linewidth=1.4)
+    axes.text(worked_example_steps + 15, 0.05, "step 300", fontsize=10, color="#555555")
+    axes.set_xlabel("training step")
+    axes.set_ylabel("P(clarify | vague, benign)")
+    axes.set_ylim(-0.02, 1.02)
+    axes.legend(frameon=False, loc="upper right", bbox_to_anchor=(1.0, 0.78))
+    figure.tight_layout()
+    return figure
+
+
 def main():
     print(f"Bradley-Terry: rewards 1.0 and -0.5 give P(a > b) = {bradley_terry(1.0, -0.5):.2f}")
     result = run_dpo(seed=0)
@@ -179,6 +272,19 @@ def main():
     change = untouched_response_change(result)
     print(f"Largest change of a 'clarify' weight: DPO {change['dpo']:.2f}, "
           f"SFT {change['sft_on_chosen']:.2f}")
+    clarify = {name: vague_benign_probs(result[name])[CLARIFY]
+               for name in ("reference", "dpo", "sft_on_chosen")}
+    print(f"Vague benign prompts (in no pair), P(clarify): reference "
+          f"{clarify['reference']:.2f}, after DPO {clarify['dpo']:.2f}, "
+          f"after SFT on the chosen {clarify['sft_on_chosen']:.2f}")
+    matched = clarify_at_matched_compliance(0)
+    print(f"At SFT's compliance with harmful prompts ({matched['compliance']:.3f}), which DPO "
+          f"reaches at step {matched['dpo_step']}: P(clarify) DPO {matched['dpo_clarify']:.2f}, "
+          f"SFT {matched['sft_clarify']:.2f}")
+    push = push_on_benign_pairs(0)
+    print(f"Push on a benign pair's chosen logit, start -> step 300: SFT "
+          f"{push['sft'][0]:.3f} -> {push['sft'][1]:.3f}, DPO {push['dpo'][0]:.3f} -> "
+          f"{push['dpo'][1]:.3f}")
 
 
 if __name__ == "__main__":
