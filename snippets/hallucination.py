@@ -31,8 +31,11 @@ N_DEMONSTRATIONS = 200
 N_NEW = 1000  # new known facts and new unknown facts to measure on
 CONFIDENT = 0.5  # an answer given with at least this probability is confident
 UNKNOWN_SHARES = [0.0, 0.1, 0.25, 0.5, 0.75]
+COMPARED_SHARE = 0.5  # the share at which main() also changes what the unknown facts show
 SEEDS = [0, 1, 2]
-TRAINING = {"steps": 200, "learning_rate": 4.0}  # plain gradient descent on the SFT loss
+# Plain gradient descent on the SFT loss. Rates above about 5 oscillate on the
+# withholding data ("I don't know" for known facts); 4 is stable for every seed tested.
+TRAINING = {"steps": 200, "learning_rate": 4.0}
 CHECKPOINTS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]  # steps, for fitting_curve
 
 
@@ -214,9 +217,6 @@ def plot_fitting(seed=0):
                 fontsize=10)
     figure.tight_layout()
     return figure
-
-
-COMPARED_SHARE = 0.5  # the share at which the data are also changed
 
 
 def main():
