@@ -53,8 +53,9 @@ def load_entries(path: Path = SOURCE, docs_dir: Path | None = None) -> list[dict
         entry.setdefault("id", slug(entry["term"]))
         entry["aka"] = list(entry.get("aka") or [])
     terms = [entry["term"].lower() for entry in entries]
-    if len(set(terms)) != len(terms):
-        raise PluginError(f"{where}: a term is listed twice")
+    twice = sorted({term for term in terms if terms.count(term) > 1})
+    if twice:
+        raise PluginError(f"{where}: listed twice: {', '.join(twice)}")
     return sorted(entries, key=lambda entry: entry["term"].lower())
 
 

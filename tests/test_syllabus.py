@@ -14,7 +14,7 @@ spec = importlib.util.spec_from_file_location("page_meta_for_tests", REPO / "hoo
 page_meta = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(page_meta)
 
-NOT_COURSE_PAGES = {"", "syllabus/", "labs/"}
+NOT_COURSE_PAGES = {"", "syllabus/", "labs/", "glossary/"}
 
 
 def course_pages(site) -> list[str]:
