@@ -272,7 +272,7 @@ def test_numbers_in_the_prose(seed_0):
         f"offered a discount for {fmt(agents[1])} of the complaints that were not the company's "
         f"fault, but the resolved logs kept for fine-tuning show a discount for {fmt(kept[1, 0])}",
         f"({fmt(cs.P_RESOLVED[1, 0])} against {fmt(cs.P_RESOLVED[1, 1])})",
-        f"{fmt(cs.AGENTS[1, 0])} × {fmt(cs.P_RESOLVED[1, 0])} divided by {selection_terms} gives "
+        f"{fmt(cs.AGENTS[1, 0])} × {fmt(cs.P_RESOLVED[1, 0])} divided by the sum {selection_terms} gives "
         f"{fmt(kept[1, 0])}",
         f"sampling still does for {fmt(records_sampled[1, 0])} of them, more than the agents' "
         f"{fmt(agents[1])}",
