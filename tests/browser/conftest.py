@@ -244,3 +244,11 @@ def visits(browser, base_url, pages) -> dict[tuple[str, str], Visit]:
     for tab in (light, dark):
         tab.context.close()
     return found
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the search evaluation's score (test_search_evaluation.py records it), pass or fail."""
+    scores = {value for outcome in ("passed", "failed") for report in terminalreporter.stats.get(outcome, [])
+              for name, value in getattr(report, "user_properties", ()) if name == "search evaluation"}
+    for score in sorted(scores):
+        terminalreporter.write_sep("-", f"search evaluation: {score}")
