@@ -156,13 +156,13 @@ def plot_strategies(results):
     ax.plot(BUDGETS, results["more_of_the_same"], "s--", color="#c0392b",
             label=f"more of the same ({FIXED_TASK_TYPES} task types)")
     ax.axhline(1 / N_LABELS, color="grey", linewidth=1, linestyle=":")
-    ax.text(BUDGETS[-1], 1 / N_LABELS + 0.015, "chance", ha="right", color="grey", fontsize=9)
+    ax.text(BUDGETS[-1], 1 / N_LABELS + 0.015, "chance", ha="right", color="grey", fontsize=10)
     ax.set_xscale("log", base=2)
     ax.set_xticks(BUDGETS, [str(b) for b in BUDGETS])
     ax.set_ylim(0.25, 1.0)
     ax.set_xlabel("total training examples (log scale)")
     ax.set_ylabel("accuracy on new task types")
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    ax.legend(loc="upper left", frameon=False, fontsize=10)
     ax.grid(alpha=0.3)
     return fig
 
@@ -178,13 +178,13 @@ def plot_measurement_gap(results):
     ax.plot(per_type, results["more_of_the_same"], "s--", color="#c0392b",
             label="new task types")
     ax.axhline(1 / N_LABELS, color="grey", linewidth=1, linestyle=":")
-    ax.text(per_type[-1], 1 / N_LABELS + 0.015, "chance", ha="right", color="grey", fontsize=9)
+    ax.text(per_type[-1], 1 / N_LABELS + 0.015, "chance", ha="right", color="grey", fontsize=10)
     ax.set_xscale("log", base=2)
     ax.set_xticks(per_type, [str(n) for n in per_type])
     ax.set_ylim(0.25, 1.0)
     ax.set_xlabel(f"examples per task type ({FIXED_TASK_TYPES} task types, log scale)")
     ax.set_ylabel("held-out accuracy")
-    ax.legend(loc="upper left", frameon=False, fontsize=9)
+    ax.legend(loc="upper left", frameon=False, fontsize=10)
     ax.grid(alpha=0.3)
     return fig
 

@@ -190,6 +190,10 @@ def test_accuracies_in_more_of_the_same_page(means):
     assert f"{two(same[at(512)])} at 512, where each of the 2 task types has 256 examples" in page
     assert f"the same 512 examples reach {two(wide[at(512)])}" in page
     assert f"({two(same[-1])}, {two(wide[-1])}, the 25% share)" in page
+    types_wide = sd.BUDGETS[-1] // sd.EXAMPLES_PER_TYPE  # 512 / 8 = 64
+    assert (f"{sd.BUDGETS[-1]} examples spent on {sd.FIXED_TASK_TYPES} task types reach "
+            f"{two(same[-1])} on new task types, and the same {sd.BUDGETS[-1]} spread over "
+            f"{types_wide} task types reach {two(wide[-1])}") in page
 
 
 def test_accuracies_in_evaluating_page(means):
@@ -201,4 +205,9 @@ def test_accuracies_in_evaluating_page(means):
     assert f"512 examples reach {two(new[-1])} or {two(wide[-1])} on new task types" in page
     assert f"it reaches {two(seen[-1])} while accuracy on new task types is {two(new[-1])}" in page
     assert f"({two(new[-1])} against {two(wide[-1])} in the toy)" in page
+    per_type = sd.BUDGETS[-1] // sd.FIXED_TASK_TYPES  # 256
+    types_wide = sd.BUDGETS[-1] // sd.EXAMPLES_PER_TYPE  # 64
+    assert (f"{per_type} examples of each of {sd.FIXED_TASK_TYPES} types reach {two(seen[-1])} on "
+            f"new examples of those types but {two(new[-1])} on new types, against "
+            f"{two(wide[-1])} for the same budget spread over {types_wide} types") in page
     assert f"on each of the {len(sd.SEEDS)} seeds" in page
