@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 SOURCE = Path(__file__).resolve().parent.parent / "includes" / "glossary.yml"
 TOKEN = "[[glossary]]"
 REQUIRED = ("term", "definition", "taught")
-OPTIONAL = ("abbr", "aka", "id")
+OPTIONAL = ("abbr", "aka", "spellings", "id")
 FIRST_HEADING = re.compile(r"^# (?P<title>.+?)(?:\s*\{[^}]*\})?\s*$", re.MULTILINE)
 
 
@@ -52,6 +52,7 @@ def load_entries(path: Path = SOURCE, docs_dir: Path | None = None) -> list[dict
             raise PluginError(f"{where}: {name!r}: taught at {entry['taught']!r}, but docs/{page} does not exist")
         entry.setdefault("id", slug(entry["term"]))
         entry["aka"] = list(entry.get("aka") or [])
+        entry["spellings"] = list(entry.get("spellings") or [])
     terms = [entry["term"].lower() for entry in entries]
     twice = sorted({term for term in terms if terms.count(term) > 1})
     if twice:
@@ -73,6 +74,8 @@ def render(entries: list[dict], docs_dir: Path) -> str:
         lines = [f"## {heading} {{ #{entry['id']} }}", "", entry["definition"].strip()]
         if entry["aka"]:
             lines += ["", "Also called: " + ", ".join(f"*{name}*" for name in entry["aka"]) + "."]
+        if entry["spellings"]:
+            lines += ["", "Other spellings: " + ", ".join(entry["spellings"]) + "."]
         page = entry["taught"].partition("#")[0]
         lines += ["", f"Taught in [{page_title(docs_dir, page)}]({entry['taught']})."]
         sections.append("\n".join(lines))

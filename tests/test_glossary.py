@@ -27,8 +27,8 @@ def test_every_entry_is_on_the_glossary_page_with_its_link_and_other_names(built
         text = html.unescape(re.sub(r"<[^>]+>", "", section.group(1)))
         assert entry["term"] in text
         assert " ".join(entry["definition"].split()) in " ".join(text.split())
-        for name in entry["aka"]:
-            assert name in text, f"{entry['term']}: the other name {name!r} is missing"
+        for name in entry["aka"] + entry["spellings"]:
+            assert name in text, f"{entry['term']}: the other name or spelling {name!r} is missing"
         target = entry["taught"].replace(".md", "/").replace("index/", "")
         assert f'href="../{target}"' in section.group(1), f"{entry['term']}: no link to {entry['taught']}"
 
