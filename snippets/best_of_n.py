@@ -4,7 +4,8 @@ One kind of prompt and six whole answers of known quality, from "wrong" (0) to "
 plus "padded": the fair answer stretched to twice its length. The demonstrators have limited
 skill: they most often write the fair answer, a worse one as often as a better one, and the
 excellent one only on a good day (5%). Their errors are shared (all of them most often write the
-same fair answer), so no decoding of a model that imitates them does better than they do.
+same fair answer), so no decoding from the probabilities of a model that imitates them (greedy,
+or sampling at any temperature) does better than they do.
 
 1. SFT on their answers (the toy model of toy_model.py) reproduces their quality, with 300 or
    3,000 demonstrations, sampled or greedy.

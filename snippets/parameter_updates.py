@@ -114,6 +114,13 @@ def one_sft_step(seed=0, learning_rate=LEARNING_RATE):
 # --8<-- [end:one_step]
 
 
+def rising_threshold(probs, target):
+    """A wrong token k gains probability from a small step on `target`
+    (to first order) when p_k < sum_{j != y} p_j^2 - p_y (1 - p_y)."""
+    others = np.delete(probs, target)
+    return float(np.sum(others**2) - probs[target] * (1 - probs[target]))
+
+
 def response_position(token):
     """Index of the prediction whose target is this response token."""
     return SEQUENCE.index(token) - 1

@@ -31,7 +31,8 @@ from demonstration_intent import (
 )
 from toy_model import response_probs, train_sft
 
-BETA = 0.1  # strength of the pull towards the reference model (the KL penalty behind DPO)
+BETA = 0.1  # the KL coefficient of the objective DPO is derived from; in the loss, how fast a
+# pair's push fades as its margin grows
 
 
 # --8<-- [start:bradley_terry]

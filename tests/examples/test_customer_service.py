@@ -267,7 +267,7 @@ def test_numbers_in_the_prose(seed_0):
         # the quizzes
         f"1,000, 4,000 and 16,000 conversations give the same behaviour ({fmt(min(size_greedy))} to "
         f"{fmt(max(size_greedy))} greedy)",
-        "the agents discounted {} of the at-fault complaints, {} of the others and {} of the "
+        "in the simulation {} of the at-fault complaints, {} of the others and {} of the "
         "technical ones".format(*map(fmt, agents)),
         f"offered a discount for {fmt(agents[1])} of the complaints that were not the company's "
         f"fault, but the resolved logs kept for fine-tuning show a discount for {fmt(kept[1, 0])}",

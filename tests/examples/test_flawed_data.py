@@ -168,3 +168,4 @@ def test_the_chat_log_numbers_on_the_page():
     assert f"probability {mean['one kind, sampling']:.3f} on new questions of that kind" in text
     assert f"greedy decoding gives it on {mean['one kind, greedy']:.3f} of them" in text
     assert f"reproduced with probability {mean['one kind, sampling']:.3f}" in text  # the quiz
+    assert f"({mean['one kind, sampling']:.3f} in the toy's chat logs)" in text  # data curation

@@ -214,3 +214,26 @@ def test_the_capital_of_france_question():
     assert f'"Berlin" falls to {after[2]:.3f} and each other word to {after[3]:.3f}' in text
     assert f'takes "Paris" from 0.2 to {after[pu.PARIS]:.3f}, not to 1' in text
     assert "(below, 8 words at 0.05 each" in text and len(pu.CAPITALS) - 3 == 8
+
+
+def test_which_wrong_tokens_rise_after_a_small_step():
+    """The first-order rule on the page, checked against real small steps."""
+    targets, _ = pu.training_example()
+    t = pu.response_position("New")
+    before, _ = pu.one_sft_step(0)
+    threshold = pu.rising_threshold(before[t], targets[t])
+    for seed in range(5):
+        for learning_rate in (0.05, 0.5):
+            start, after = pu.one_sft_step(seed, learning_rate)
+            rule = pu.rising_threshold(start[t], targets[t])
+            for k in range(len(pu.VOCAB)):
+                if k != targets[t]:
+                    assert (after[t, k] > start[t, k]) == (start[t, k] < rule), (seed, learning_rate, k)
+    text = page_text("sft/parameter-updates.md")
+    york, los = pu.VOCAB.index("York"), pu.VOCAB.index("Los")
+    assert f"threshold is {threshold:.3f}" in text
+    assert f'"York" ({before[t, york]:.4f}) and "Los" ({before[t, los]:.4f}) rise too' in text
+    _, small = pu.one_sft_step(0, 0.5)
+    _, large = pu.one_sft_step(0, pu.LEARNING_RATE)
+    for k in (york, los):
+        assert small[t, k] > before[t, k] and large[t, k] < before[t, k]
