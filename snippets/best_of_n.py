@@ -217,8 +217,8 @@ def main():
     for size, (sampled, greedy) in sft_by_data_size(0).items():
         print(f"  {size:>5} demonstrations: sampled {sampled:.2f}, greedy {greedy:.2f}")
     for noise in (0.1, 0.3):
-        print(f"Judge with noise {noise}: picks the better of two neighbouring answers "
-              f"{judge_accuracy(noise):.0%} of the time")
+        print(f"Judge with noise {noise}: picks the better of two neighbouring")
+        print(f"  answers {judge_accuracy(noise):.0%} of the time")
     result = best_of_n_curves(0)
     print("Best-of-n, true quality of the pick (seed 0):")
     print(f"{'n':>5}" + "".join(f"{name:>14}" for name in JUDGES))
@@ -226,15 +226,16 @@ def main():
         print(f"{n:>5}" + "".join(f"{result['curves'][name][index]:>14.2f}" for name in JUDGES))
     limits = {name: best_of_n_limit(result["probs"], noise, bias)
               for name, (noise, bias) in JUDGES.items() if noise > 0}
-    print("As n grows, best-of-n tends to: " + ", ".join(
-        f"{name} {value:.2f}" for name, value in limits.items()))
+    print("As n grows, best-of-n tends to:")
+    print("  " + ", ".join(f"{name} {value:.2f}" for name, value in limits.items()))
     rs = rejection_sampling(0)
-    print("Rejection-sampling fine-tuning (best of 16, noisy judge 0.1), quality of one "
-          "sampled answer:")
+    print("Rejection-sampling fine-tuning (best of 16, noisy judge 0.1),")
+    print("quality of one sampled answer:")
     print("  " + ", ".join(f"round {index} {value:.2f}"
                            for index, value in enumerate(rs["quality_by_round"])))
-    print(f"One round of best of 256 with the judge who likes length: quality "
-          f"{rs['length_judge_quality']:.2f}, P(padded) {rs['length_judge_padded']:.2f}")
+    print("One round of best of 256 with the judge who likes length:")
+    print(f"  quality {rs['length_judge_quality']:.2f}, "
+          f"P(padded) {rs['length_judge_padded']:.2f}")
 
 
 if __name__ == "__main__":

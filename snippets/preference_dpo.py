@@ -275,17 +275,17 @@ def main():
           f"SFT {change['sft_on_chosen']:.2f}")
     clarify = {name: vague_benign_probs(result[name])[CLARIFY]
                for name in ("reference", "dpo", "sft_on_chosen")}
-    print(f"Vague benign prompts (in no pair), P(clarify): reference "
-          f"{clarify['reference']:.2f}, after DPO {clarify['dpo']:.2f}, "
+    print("Vague benign prompts (in no pair), P(clarify):")
+    print(f"  reference {clarify['reference']:.2f}, after DPO {clarify['dpo']:.2f}, "
           f"after SFT on the chosen {clarify['sft_on_chosen']:.2f}")
     matched = clarify_at_matched_compliance(0)
-    print(f"At SFT's compliance with harmful prompts ({matched['compliance']:.3f}), which DPO "
-          f"reaches at step {matched['dpo_step']}: P(clarify) DPO {matched['dpo_clarify']:.2f}, "
-          f"SFT {matched['sft_clarify']:.2f}")
+    print(f"At SFT's compliance with harmful prompts ({matched['compliance']:.3f}),")
+    print(f"  which DPO reaches at step {matched['dpo_step']}: "
+          f"P(clarify) DPO {matched['dpo_clarify']:.2f}, SFT {matched['sft_clarify']:.2f}")
     push = push_on_benign_pairs(0)
-    print(f"Push on a benign pair's chosen logit, start -> step 300: SFT "
-          f"{push['sft'][0]:.3f} -> {push['sft'][1]:.3f}, DPO {push['dpo'][0]:.3f} -> "
-          f"{push['dpo'][1]:.3f}")
+    print("Push on a benign pair's chosen logit, start -> step 300:")
+    print(f"  SFT {push['sft'][0]:.3f} -> {push['sft'][1]:.3f}, "
+          f"DPO {push['dpo'][0]:.3f} -> {push['dpo'][1]:.3f}")
 
 
 if __name__ == "__main__":
