@@ -1,0 +1,199 @@
+"""How the examples run when the site is built (hooks/execution.py): results are reused only while
+nothing they depend on changes, and an example that hangs or allocates without bound stops the
+build quickly, naming itself.
+
+Each test builds a small throw-away site with snippets of its own. The snippets write a line to a
+log file each time their code really runs, so what executed is observed, not taken from the
+hook's own count."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import pytest
+
+from conftest import REPO
+
+PROBE_CONSTANTS = "BASE = 1\n"
+PROBE_HELPER = '''import os
+
+from probe_constants import BASE
+
+VALUE = BASE + 1
+
+
+def record(what):
+    with open(os.environ["PROBE_LOG"], "a") as log:
+        log.write(what + "\\n")
+'''
+PAGE = '''---
+description: A page whose example imports a snippet that imports another.
+---
+
+# Probe { #probe }
+
+Some words.
+
+```python exec="on" result="text" notest
+import probe_helper
+
+probe_helper.record("fence")
+print(f"fence value {probe_helper.VALUE}")
+```
+
+```python exec="on" result="text" session="probe" notest
+import probe_helper
+
+probe_helper.record("session-1")
+doubled = 2 * probe_helper.VALUE
+```
+
+```python exec="on" result="text" session="probe" notest
+probe_helper.record("session-2")
+print(f"session value {doubled}")
+```
+'''
+
+
+def notebook(*cells: tuple[str, str]) -> str:
+    return json.dumps({
+        "cells": [{"cell_type": "markdown", "id": "title", "metadata": {}, "source": "# A lab"}] + [
+            {"cell_type": "code", "id": cell_id, "metadata": {}, "execution_count": None, "outputs": [],
+             "source": source} for cell_id, source in cells],
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    })
+
+
+LAB = notebook(
+    ("setup", "import sys\nsys.path.insert(0, '../../snippets')"),
+    ("probe", "import probe_helper\nprobe_helper.record('lab')\nprint('lab value', probe_helper.VALUE)"),
+)
+
+
+@pytest.fixture
+def probe_site(make_site, tmp_path):
+    log = tmp_path / "executions.log"
+    log.write_text("")
+    snippets = {"probe_constants.py": PROBE_CONSTANTS, "probe_helper.py": PROBE_HELPER}
+    cache = tmp_path / "cache"
+
+    def build(page: str = PAGE, constants: str = PROBE_CONSTANTS):
+        snippets["probe_constants.py"] = constants
+        result = make_site({"index.md": page, "labs/probe.ipynb": LAB}, snippets=snippets,
+                           PROBE_LOG=str(log), EXECUTION_CACHE=str(cache))
+        assert result.returncode == 0, result.stdout + result.stderr
+        runs = log.read_text().split()
+        log.write_text("")
+        site = tmp_path / "site"
+        return runs, (site / "index.html").read_text(), (site / "labs" / "probe" / "index.html").read_text()
+
+    return build
+
+
+def test_an_unchanged_rebuild_executes_nothing_and_shows_the_same(probe_site):
+    runs, page, lab = probe_site()
+    assert sorted(runs) == ["fence", "lab", "session-1", "session-2"]
+    assert "fence value 2" in page and "session value 4" in page and "lab value 2" in lab
+    again, page_again, lab_again = probe_site()
+    assert again == [], f"an unchanged rebuild executed: {again}"
+    assert (page_again, lab_again) == (page, lab)
+
+
+def test_editing_a_snippet_that_a_lab_imports_changes_the_lab(probe_site):
+    """probe_constants is imported by probe_helper, which the lab and the fences import."""
+    probe_site()
+    runs, page, lab = probe_site(constants="BASE = 41\n")
+    assert sorted(runs) == ["fence", "lab", "session-1", "session-2"]
+    assert "lab value 42" in lab and "lab value 2" not in lab
+    assert "fence value 42" in page and "session value 84" in page
+
+
+def test_editing_the_prose_of_a_page_executes_nothing(probe_site):
+    probe_site()
+    runs, page, _ = probe_site(page=PAGE.replace("Some words.", "Other words."))
+    assert runs == [] and "Other words." in page and "fence value 2" in page
+
+
+def test_a_changed_fence_in_a_session_runs_the_fences_before_it_again(probe_site):
+    """The second fence of a session needs what the first computed; the first was reused."""
+    probe_site()
+    runs, page, _ = probe_site(page=PAGE.replace('print(f"session value {doubled}")',
+                                                 'print(f"session value {doubled + 1}")'))
+    assert sorted(runs) == ["session-1", "session-2"]
+    assert "session value 5" in page
+
+
+def test_the_key_covers_requirements_python_and_the_hooks():
+    """What the cache key is made of, read from the hook (the builds above prove the snippets)."""
+    source = (REPO / "hooks" / "execution.py").read_text()
+    assert 'REPO / "requirements.txt"' in source and "sys.version" in source and 'HOOKS.glob("*.py")' in source
+
+
+def test_the_session_build_executed_every_lab_cell(execution_cache):
+    """`make test` builds the real site from an empty cache: every code cell of every lab ran
+    (what nbmake used to check separately), and the results were stored."""
+    notebooks = [json.loads(path.read_text()) for path in execution_cache.glob("*.ipynb")]
+    labs = sorted((REPO / "docs" / "labs").glob("*.ipynb"))
+    assert len(notebooks) == len(labs)
+    for executed in notebooks:
+        for cell in executed["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["execution_count"] is not None, cell["source"][:80]
+                assert not [out for out in cell["outputs"] if out["output_type"] == "error"]
+
+
+def test_consecutive_stream_outputs_are_merged(make_site, tmp_path):
+    """A cell's stdout is one output block however the kernel flushed it (here: twice)."""
+    lab = notebook(("prints", "import sys\nprint('first')\nsys.stdout.flush()\nimport time\n"
+                              "time.sleep(0.3)\nprint('second')"))
+    result = make_site({"index.md": "# A page { #a-page }\n", "labs/streams.ipynb": lab})
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (tmp_path / "site" / "labs" / "streams" / "index.html").read_text()
+    assert re.search(r"first\s*\nsecond", html), html[-2000:]
+    assert html.count('class="jp-RenderedText jp-OutputArea-output') == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Limits.
+
+def test_an_exec_fence_that_loops_forever_fails_fast_and_names_itself(make_site):
+    page = '# A page { #a-page }\n\nText.\n\n```python exec="on" notest\nwhile True:\n    pass\n```\n'
+    start = time.monotonic()
+    result = make_site({"index.md": page}, EXAMPLE_TIMEOUT="2")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert time.monotonic() - start < 60
+    assert "docs/index.md:5: exec fence 1 ran longer than the limit of 2" in output, output[-3000:]
+    assert "ExampleTimeout" in output
+
+
+def test_a_notebook_cell_that_loops_forever_fails_fast_and_names_itself(make_site):
+    lab = notebook(("fine", "x = 1"), ("spin", "while True:\n    x += 1"))
+    start = time.monotonic()
+    result = make_site({"index.md": "# A page { #a-page }\n", "labs/spin.ipynb": lab}, EXAMPLE_TIMEOUT="2")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert time.monotonic() - start < 60
+    assert 'docs/labs/spin.ipynb: cell "spin" ran longer than the limit of 2' in output, output[-3000:]
+
+
+def test_an_exec_fence_that_allocates_without_bound_is_stopped(make_site):
+    page = ('# A page { #a-page }\n\n```python exec="on" notest\nblocks = []\nwhile True:\n'
+            '    blocks.append(bytearray(50_000_000))\n```\n')
+    result = make_site({"index.md": page}, EXAMPLE_MEMORY_MB="1500", EXAMPLE_TIMEOUT="30")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "docs/index.md:3: exec fence 1 allocated more than the limit of 1500 MB" in output, output[-3000:]
+
+
+def test_a_notebook_cell_that_allocates_without_bound_is_stopped(make_site):
+    lab = notebook(("grow", "blocks = []\nwhile True:\n    blocks.append(bytearray(50_000_000))"))
+    result = make_site({"index.md": "# A page { #a-page }\n", "labs/grow.ipynb": lab},
+                       EXAMPLE_MEMORY_MB="1500", EXAMPLE_TIMEOUT="30")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert 'docs/labs/grow.ipynb: cell "grow" raised (past the limit of 1500 MB' in output, output[-3000:]
+    assert "MemoryError" in output
