@@ -53,8 +53,10 @@ lint: venv
 browser: venv
 	bash scripts/ensure-browser.sh
 
+# On every core (pytest-xdist; tests/conftest.py says which tests share a worker), with the
+# slowest tests listed at the end.
 test: venv lint browser
-	SCREENSHOTS=$(SCREENSHOTS) $(BIN)/python -m pytest
+	SCREENSHOTS=$(SCREENSHOTS) $(BIN)/python -m pytest -n auto --durations=15
 	@echo "Screenshots of every page: $(SCREENSHOTS)/"
 
 # Build speed, page weight and load speed against a plain-Material baseline (not part of test).

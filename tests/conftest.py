@@ -1,14 +1,27 @@
 """Shared fixtures: the repository's paths, a strict build of the real site, and small
-throw-away sites that inherit the real configuration (for the bad-input tests)."""
+throw-away sites that inherit the real configuration (for the bad-input tests).
+
+`make test` runs pytest on every core (pytest-xdist). The real site is built once per run and
+shared by the workers: the controlling process starts the build as soon as pytest starts, the
+tests that do not need it run meanwhile (they are ordered first), and `built_site` waits for it.
+That build starts from an empty execution cache, so every example and lab is executed; the other
+builds of the real configuration (the offline edition) reuse its results, and the second build of
+the reproducibility test executes everything again, with no cache.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -22,27 +35,140 @@ def page_text(relative: str) -> str:
     return " ".join((DOCS / relative).read_text().split())
 
 
+def build_command(config: Path, site_dir: Path, **env_vars: str) -> tuple[list[str], dict]:
+    # Tests never read or fill the developer's execution cache (.cache/execution) unless told to.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0", "EXECUTION_CACHE": "off",
+           **env_vars}
+    return [str(BIN / "mkdocs"), "build", "--strict", "--config-file", str(config), "--site-dir",
+            str(site_dir)], env
+
+
 def mkdocs_build(config: Path, site_dir: Path, **env_vars: str) -> subprocess.CompletedProcess:
     """Run `mkdocs build --strict` and return the finished process (output in .stdout)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0", **env_vars}
-    return subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict", "--config-file", str(config), "--site-dir",
-         str(site_dir)],
-        cwd=config.parent, env=env, capture_output=True, text=True, timeout=600,
-        stdin=subprocess.DEVNULL,
-    )
+    command, env = build_command(config, site_dir, **env_vars)
+    return subprocess.run(command, cwd=config.parent, env=env, capture_output=True, text=True,
+                          timeout=600, stdin=subprocess.DEVNULL)
+
+
+# ---------------------------------------------------------------------------------------------
+# The real site, built once per run.
+
+SHARED = "COURSE_TEST_SHARED_DIR"  # set by the controlling process for its xdist workers
+
+
+def start_site_build(folder: Path) -> subprocess.Popen:
+    """Build the real site into folder/site in the background; folder/build.json gets the result."""
+    command, env = build_command(REPO / "mkdocs.yml", folder / "site",
+                                 EXECUTION_CACHE=str(folder / "execution-cache"))
+    script = ("import json, subprocess, sys\n"
+              "command, env, out = json.loads(sys.argv[1])\n"
+              "done = subprocess.run(command, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)\n"
+              "open(out + '.tmp', 'w').write(json.dumps({'returncode': done.returncode,"
+              " 'output': done.stdout + done.stderr}))\n"
+              "import os; os.replace(out + '.tmp', out)\n")
+    argument = json.dumps([command, env, str(folder / "build.json")])
+    return subprocess.Popen([sys.executable, "-c", script, argument], cwd=REPO, stdin=subprocess.DEVNULL)
+
+
+def wait_for_site_build(folder: Path, timeout: float = 900) -> dict:
+    deadline = time.monotonic() + timeout
+    while not (folder / "build.json").exists():
+        assert time.monotonic() < deadline, f"the site build in {folder} did not finish in {timeout} s"
+        time.sleep(0.2)
+    return json.loads((folder / "build.json").read_text())
+
+
+def uses_built_site(item) -> bool:
+    return "built_site" in getattr(item, "fixturenames", ()) or "site_dir" in getattr(item, "fixturenames", ())
+
+
+def pytest_configure(config):
+    """In the process that runs the xdist workers of a whole-suite run (`make test`): start
+    building the real site now. A run of chosen files builds it when a test first needs it."""
+    if hasattr(config, "workerinput") or config.option.collectonly or os.environ.get(SHARED):
+        return
+    if not getattr(config.option, "numprocesses", None) or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="course-tests-"))
+    os.environ[SHARED] = str(folder)
+    config._course_site_build = start_site_build(folder)  # noqa: SLF001
+
+
+def pytest_unconfigure(config):
+    process = getattr(config, "_course_site_build", None)
+    if process is not None:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        shutil.rmtree(os.environ.pop(SHARED), ignore_errors=True)
+
+
+# Tests that read the session's page visits (tests/browser/conftest.py), which take about a
+# minute to make, run on one worker, and first once the site is built.
+PAGE_VISITS = ("tests/browser/test_pages.py::",
+               "tests/browser/test_accessibility.py::test_no_serious_or_critical_axe_violation")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need no built site first, so that they run while it is being built; then the
+    page visits, the longest piece of work."""
+    items.sort(key=lambda item: (uses_built_site(item), not item.nodeid.startswith(PAGE_VISITS)))
+
+
+def work_unit(nodeid: str) -> str:
+    """Which tests go to one xdist worker together: those sharing the page visits; each browser
+    module's tests (they share a module-scoped tab, PDF or build); every other test alone."""
+    if nodeid.startswith(PAGE_VISITS):
+        return "page visits"
+    if nodeid.startswith("tests/browser/"):
+        return nodeid.split("::")[0]
+    return nodeid
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`-n` without `--dist`: xdist's scope scheduling, with the work units above, in collection
+    order. (xdist_group markers would say the same, but xdist 3.8 cannot set them on pytest 9.)"""
+    if config.getvalue("dist") not in ("load", "no"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixturesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    config.option.loadscopereorder = False
+    return SharedFixturesTogether(config, log)
+
+
+def session_folder(tmp_path_factory) -> Path:
+    """A folder of this run that every xdist worker sees."""
+    if os.environ.get(SHARED):
+        return Path(os.environ[SHARED])
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The real site, built once per test session with --strict; fails loudly on any warning."""
-    site_dir = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(REPO / "mkdocs.yml", site_dir)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{output}"
+    """The real site, built once per test run with --strict, executing every example and lab
+    (from an empty cache); fails loudly on any warning."""
+    folder = session_folder(tmp_path_factory)
+    if not os.environ.get(SHARED):  # not started in the background: the first worker builds it
+        with FileLock(folder / "build.lock"):
+            if not (folder / "build.json").exists():
+                start_site_build(folder).wait()
+    result = wait_for_site_build(folder)
+    output = result["output"]
+    assert result["returncode"] == 0, f"mkdocs build --strict failed:\n{output}"
     warnings = [line for line in output.splitlines() if line.startswith(("WARNING", "ERROR"))]
     assert not warnings, "build warnings:\n" + "\n".join(warnings)
-    return site_dir
+    return folder / "site"
+
+
+@pytest.fixture(scope="session")
+def execution_cache(built_site, tmp_path_factory) -> Path:
+    """The execution cache that the session's build of the real site filled."""
+    return session_folder(tmp_path_factory) / "execution-cache"
 
 
 @pytest.fixture
@@ -50,13 +176,20 @@ def make_site(tmp_path):
     """Write a small site that inherits mkdocs.yml (theme, hooks, extensions, strictness) and
     contains only the given pages; returns a function that builds it."""
 
-    def make(pages: dict[str, str], extra_config: str = "") -> subprocess.CompletedProcess:
-        for name in ("hooks", "includes", "overrides", "snippets"):
-            (tmp_path / name).symlink_to(REPO / name)
+    def make(pages: dict[str, str], extra_config: str = "", snippets: dict[str, str] | None = None,
+             **env_vars: str) -> subprocess.CompletedProcess:
+        """`snippets`: the site's own snippets/ folder (file name -> code) instead of the real one."""
+        for name in ("hooks", "includes", "overrides") + (() if snippets else ("snippets",)):
+            if not (tmp_path / name).exists():
+                (tmp_path / name).symlink_to(REPO / name)
+        for name, code in (snippets or {}).items():
+            (tmp_path / "snippets").mkdir(exist_ok=True)
+            (tmp_path / "snippets" / name).write_text(code)
         docs = tmp_path / "docs"
-        (docs / "assets").mkdir(parents=True)
-        for asset in (DOCS / "assets").iterdir():
-            (docs / "assets" / asset.name).symlink_to(asset)
+        if not (docs / "assets").exists():
+            (docs / "assets").mkdir(parents=True)
+            for asset in (DOCS / "assets").iterdir():
+                (docs / "assets" / asset.name).symlink_to(asset)
         for name, text in pages.items():
             (docs / name).parent.mkdir(parents=True, exist_ok=True)
             (docs / name).write_text(text)
@@ -64,6 +197,6 @@ def make_site(tmp_path):
         config = tmp_path / "mkdocs.yml"
         config.write_text(f"INHERIT: {REPO / 'mkdocs.yml'}\nnav:\n{nav}\n{extra_config}")
         # A throw-away site has no git history to date its pages from.
-        return mkdocs_build(config, tmp_path / "site", GIT_DATES="false")
+        return mkdocs_build(config, tmp_path / "site", **{"GIT_DATES": "false", **env_vars})
 
     return make
