@@ -76,10 +76,10 @@ def test_every_page_has_its_own_description(built_site):
 
 
 def test_pages_show_when_they_were_last_updated_and_how_long_they_take(built_site):
-    """The date comes from git history (the last commit of the page); the reading time is computed."""
+    """The date comes from git history (the last commit of the page); the study time is computed."""
     html = (built_site / "sft" / "objective" / "index.html").read_text()
     assert re.search(r'git-revision-date-localized-plugin-date"[^>]*>\w+ \d{1,2}, \d{4}<', html)
-    assert re.search(r'<p class="page-meta">About \d+ min read</p>', html)
+    assert re.search(r'<p class="page-meta">About \d+ min of study</p>', html)
 
 
 def test_lab_outputs_stay_out_of_the_search_index(built_site):
