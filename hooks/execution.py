@@ -18,6 +18,10 @@ output depends on, stops at a time limit naming itself, and prints no kernel noi
   when the kernel flushed its output. Kernels talk over local IPC sockets, so they
   print no warning about unencrypted TCP.
 
+- **`make serve`** watches snippets/ (`watch:` in mkdocs.yml). With `--dirty` MkDocs re-renders
+  only pages whose own file changed; after a snippet (or data file) changes, this hook marks every
+  page and lab that includes or imports it, directly or through another snippet, as changed too.
+
 markdown-exec and mkdocs-jupyter have no such options; the hook wraps one function of each
 (`markdown_exec`'s Python runner and `mkdocs_jupyter.convert.nb2html`), and fails loudly if either
 is no longer where it expects.
@@ -345,6 +349,46 @@ def on_config(config):
 
 def on_pre_build(config):
     state["executed"] = state["reused"] = 0
+
+
+INCLUDED = re.compile(r'-{1,}8<-{1,}\s+"snippets/(?P<name>[\w-]+)\.py')
+IMPORTED = re.compile(r"^\s*(?:from|import)\s+(?P<name>\w+)", re.MULTILINE)
+
+
+def snippets_of_page(path: Path) -> set[Path]:
+    """The snippets a page or lab shows, runs or imports, directly or through other snippets."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".ipynb":
+        import nbformat
+
+        text = "\n".join(cell.source for cell in nbformat.reads(text, as_version=4).cells if cell.cell_type == "code")
+    names = {match["name"] for pattern in (INCLUDED, IMPORTED) for match in pattern.finditer(text)}
+    direct = [state["snippets"] / f"{name}.py" for name in names if (state["snippets"] / f"{name}.py").is_file()]
+    return set(direct) | set(imported_snippets("\n".join(f"import {p.stem}" for p in direct), state["snippets"]))
+
+
+def snippet_stamps() -> dict[Path, float]:
+    return {path: path.stat().st_mtime for path in state["snippets"].rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts}
+
+
+def on_files(files, config):
+    """Between two builds of `mkdocs serve`: pages depending on a changed snippet count as changed."""
+    stamps, previous = snippet_stamps(), state.get("stamps")
+    state["stamps"] = stamps
+    if previous is None:
+        return files
+    changed = {path for path in stamps.keys() | previous.keys() if stamps.get(path) != previous.get(path)}
+    if not changed:
+        return files
+    data_changed = any(path.suffix != ".py" for path in changed)
+    for file in files.documentation_pages():
+        if not file.abs_src_path or not os.path.isfile(file.abs_dest_path):
+            continue
+        uses = snippets_of_page(Path(file.abs_src_path))
+        if uses & changed or (data_changed and uses):
+            os.utime(file.abs_dest_path, (0, 0))  # older than its source: --dirty renders it again
+    return files
 
 
 def source_lines_of_fences(page) -> list[int]:

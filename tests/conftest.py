@@ -56,10 +56,15 @@ def mkdocs_build(config: Path, site_dir: Path, **env_vars: str) -> subprocess.Co
 SHARED = "COURSE_TEST_SHARED_DIR"  # set by the controlling process for its xdist workers
 
 
+# `make check` sets it to the developer's cache (.cache/execution), so that its build reuses the
+# results of unchanged examples; `make test` and CI leave it unset: everything is executed.
+REUSE_CACHE = "COURSE_TEST_EXECUTION_CACHE"
+
+
 def start_site_build(folder: Path) -> subprocess.Popen:
     """Build the real site into folder/site in the background; folder/build.json gets the result."""
     command, env = build_command(REPO / "mkdocs.yml", folder / "site",
-                                 EXECUTION_CACHE=str(folder / "execution-cache"))
+                                 EXECUTION_CACHE=os.environ.get(REUSE_CACHE) or str(folder / "execution-cache"))
     script = ("import json, subprocess, sys\n"
               "command, env, out = json.loads(sys.argv[1])\n"
               "done = subprocess.run(command, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)\n"
@@ -83,11 +88,12 @@ def uses_built_site(item) -> bool:
 
 
 def pytest_configure(config):
-    """In the process that runs the xdist workers of a whole-suite run (`make test`): start
-    building the real site now. A run of chosen files builds it when a test first needs it."""
+    """In the process that runs the xdist workers of `make test` (the whole suite) or `make check`:
+    start building the real site now. Another run builds it when a test first needs it."""
     if hasattr(config, "workerinput") or config.option.collectonly or os.environ.get(SHARED):
         return
-    if not getattr(config.option, "numprocesses", None) or config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+    whole_suite = config.args_source == pytest.Config.ArgsSource.TESTPATHS
+    if not getattr(config.option, "numprocesses", None) or not (whole_suite or os.environ.get(REUSE_CACHE)):
         return
     folder = Path(tempfile.mkdtemp(prefix="course-tests-"))
     os.environ[SHARED] = str(folder)
@@ -117,10 +123,11 @@ def pytest_collection_modifyitems(config, items):
 
 def work_unit(nodeid: str) -> str:
     """Which tests go to one xdist worker together: those sharing the page visits; each browser
-    module's tests (they share a module-scoped tab, PDF or build); every other test alone."""
+    module's tests (they share a module-scoped tab, PDF or build) and the labs' (each lab is run
+    once per module); every other test alone."""
     if nodeid.startswith(PAGE_VISITS):
         return "page visits"
-    if nodeid.startswith("tests/browser/"):
+    if nodeid.startswith(("tests/browser/", "tests/test_labs.py::")):
         return nodeid.split("::")[0]
     return nodeid
 
@@ -167,8 +174,9 @@ def built_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def execution_cache(built_site, tmp_path_factory) -> Path:
-    """The execution cache that the session's build of the real site filled."""
-    return session_folder(tmp_path_factory) / "execution-cache"
+    """The execution cache that the session's build of the real site filled (from empty, unless
+    `make check` asked it to reuse the developer's)."""
+    return Path(os.environ.get(REUSE_CACHE) or session_folder(tmp_path_factory) / "execution-cache")
 
 
 @pytest.fixture

@@ -82,6 +82,18 @@ def test_a_failing_example_shows_the_failing_line_not_the_whole_snippet(make_sit
     assert output.count("def softmax") <= 1, output[-3000:]
 
 
+def test_a_heading_missing_from_the_published_urls_fails_the_build(make_site, tmp_path):
+    """`make build` names a new heading that `make urls` has not recorded yet (before any test)."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "published_urls.txt").write_text("# recorded\n/\n/#a-page\n")
+    result = make_site({"index.md": page("## A new heading { #new-heading }\n\nMore text.")})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "docs/index.md: heading #new-heading is not in tests/published_urls.txt: run `make urls`" in output, \
+        output[-3000:]
+    assert "#a-page is not" not in output
+
+
 def test_a_good_page_builds(make_site):
     """The control: the same throw-away site without a defect builds."""
     result = make_site({"index.md": page('A link to [myself](#a-page).\n\n--8<-- "snippets/toy_model.py:softmax"')})

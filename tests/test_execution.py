@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import subprocess
 import time
+import urllib.request
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, build_command
 
 PROBE_CONSTANTS = "BASE = 1\n"
 PROBE_HELPER = '''import os
@@ -197,3 +200,47 @@ def test_a_notebook_cell_that_allocates_without_bound_is_stopped(make_site):
     assert result.returncode != 0
     assert 'docs/labs/grow.ipynb: cell "grow" raised (past the limit of 1500 MB' in output, output[-3000:]
     assert "MemoryError" in output
+
+
+# ---------------------------------------------------------------------------------------------
+# make serve.
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, text: str, seconds: float = 90) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in fetch(url):
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(probe_site, tmp_path):
+    """`make serve` (--dirty) watches snippets/, and a change there re-renders what uses it."""
+    probe_site()  # writes the site (and its mkdocs.yml) once
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command, env = build_command(tmp_path / "mkdocs.yml", tmp_path / "unused")
+    command = [command[0], "serve", "--dirty", "--no-strict", "--config-file",
+               str(tmp_path / "mkdocs.yml"), "--dev-addr", f"127.0.0.1:{port}"]
+    env.update(GIT_DATES="false", PROBE_LOG=str(tmp_path / "executions.log"),
+               EXECUTION_CACHE=str(tmp_path / "cache"))
+    server = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}/why-sft-is-not-enough/"
+        assert wait_for(base, "fence value 2"), "mkdocs serve did not serve the page"
+        (tmp_path / "snippets" / "probe_constants.py").write_text("BASE = 41\n")
+        assert wait_for(base, "fence value 42", 30), "the page was not rebuilt after its snippet changed"
+        assert wait_for(base + "labs/probe/", "lab value 42", 30), "the lab was not rebuilt after its snippet changed"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
