@@ -94,6 +94,25 @@ def test_a_heading_missing_from_the_published_urls_fails_the_build(make_site, tm
     assert "#a-page is not" not in output
 
 
+def test_shown_code_wider_than_the_code_column_fails_the_build(make_site):
+    wide = "x = " + "1 + " * 25 + "1"  # 105 characters
+    snippets = {"wide.py": f"# --8<-- [start:wide]\n{wide}\n# --8<-- [end:wide]\n",
+                "narrow.py": "value = 1\n"}
+    shown = page('```python notest\n--8<-- "snippets/wide.py:wide"\n```')
+    result = make_site({"index.md": shown}, snippets=snippets)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "docs/index.md:6: snippet include: snippets/wide.py:2 is 105 characters wide" in output, output[-3000:]
+
+
+def test_code_only_run_at_build_time_may_be_wider(make_site):
+    """The control: an `exec` fence shows its output, not its code."""
+    wide = "x = " + "1 + " * 25 + "1"
+    run = page('```python exec="on" result="text" notest\n--8<-- "snippets/wide.py"\nprint(x)\n```')
+    result = make_site({"index.md": run}, snippets={"wide.py": wide + "\n"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_a_good_page_builds(make_site):
     """The control: the same throw-away site without a defect builds."""
     result = make_site({"index.md": page('A link to [myself](#a-page).\n\n--8<-- "snippets/toy_model.py:softmax"')})

@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import DOCS
+from conftest import DOCS, REPO
 
 
 def test_site_builds_strict_without_warnings(built_site):
@@ -60,6 +60,18 @@ def test_markdown_and_math_in_quiz_options_are_rendered(make_site):
     start = text.index('class="quiz-options"')
     options = text[start:text.index("</ol>", start)]
     assert "<strong>This</strong>" in options and options.count("<math") == 2, options
+
+
+def test_the_page_template_builds_when_copied(make_site):
+    """templates/concept-page.md, with its placeholders filled as CONTRIBUTING says, builds strictly:
+    every block of it works when copied (the figure block imports figure_to_svg)."""
+    template = (REPO / "templates" / "concept-page.md").read_text().replace("NAME.py", "demo.py")
+    demo = ("import matplotlib.pyplot as plt\n\n\n# --8<-- [start:section]\ndef main():\n"
+            "    print('worked')\n# --8<-- [end:section]\n\n\ndef plot_something():\n"
+            "    figure, axes = plt.subplots()\n    axes.plot([0, 1], [0, 1])\n    return figure\n")
+    figure_helper = (REPO / "snippets" / "_figure.py").read_text()
+    result = make_site({"index.md": template}, snippets={"demo.py": demo, "_figure.py": figure_helper})
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_page_has_its_own_description(built_site):
