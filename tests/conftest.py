@@ -4,9 +4,9 @@ throw-away sites that inherit the real configuration (for the bad-input tests).
 `make test` runs pytest on every core (pytest-xdist). The real site is built once per run and
 shared by the workers: the controlling process starts the build as soon as pytest starts, the
 tests that do not need it run meanwhile (they are ordered first), and `built_site` waits for it.
-That build starts from an empty execution cache, so every example and lab is executed; the other
-builds of the real configuration (the offline edition) reuse its results, and the second build of
-the reproducibility test executes everything again, with no cache.
+That build starts from an empty execution cache, so every example and lab is executed; the
+reproducibility test's second build follows it in the background and executes everything again,
+with no cache; the offline edition reuses the first build's results.
 """
 
 from __future__ import annotations
@@ -61,26 +61,41 @@ SHARED = "COURSE_TEST_SHARED_DIR"  # set by the controlling process for its xdis
 REUSE_CACHE = "COURSE_TEST_EXECUTION_CACHE"
 
 
-def start_site_build(folder: Path) -> subprocess.Popen:
-    """Build the real site into folder/site in the background; folder/build.json gets the result."""
-    command, env = build_command(REPO / "mkdocs.yml", folder / "site",
-                                 EXECUTION_CACHE=os.environ.get(REUSE_CACHE) or str(folder / "execution-cache"))
-    script = ("import json, subprocess, sys\n"
-              "command, env, out = json.loads(sys.argv[1])\n"
-              "done = subprocess.run(command, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)\n"
-              "open(out + '.tmp', 'w').write(json.dumps({'returncode': done.returncode,"
+# The builds of the real site a run needs: the one the tests read ("site", executing everything
+# into a fresh cache) and the reproducibility test's second one (another hash seed, no cache, so
+# it executes everything again).
+BUILDS = {"site": {}, "second": {"PYTHONHASHSEED": "4242", "EXECUTION_CACHE": "off"}}
+
+
+def start_site_builds(folder: Path, names: list[str]) -> subprocess.Popen:
+    """Build the real site into folder/NAME, one after the other, in the background; each
+    folder/NAME.json gets its result."""
+    jobs = []
+    for name in names:
+        env_vars = {"EXECUTION_CACHE": os.environ.get(REUSE_CACHE) or str(folder / "execution-cache"),
+                    **BUILDS[name]}
+        jobs.append([*build_command(REPO / "mkdocs.yml", folder / name, **env_vars), str(folder / f"{name}.json")])
+    script = ("import json, os, subprocess, sys\n"
+              "for command, env, out in json.loads(sys.argv[1]):\n"
+              "    done = subprocess.run(command, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)\n"
+              "    open(out + '.tmp', 'w').write(json.dumps({'returncode': done.returncode,"
               " 'output': done.stdout + done.stderr}))\n"
-              "import os; os.replace(out + '.tmp', out)\n")
-    argument = json.dumps([command, env, str(folder / "build.json")])
-    return subprocess.Popen([sys.executable, "-c", script, argument], cwd=REPO, stdin=subprocess.DEVNULL)
+              "    os.replace(out + '.tmp', out)\n")
+    return subprocess.Popen([sys.executable, "-c", script, json.dumps(jobs)], cwd=REPO, stdin=subprocess.DEVNULL)
 
 
-def wait_for_site_build(folder: Path, timeout: float = 900) -> dict:
+def site_build(tmp_path_factory, name: str, timeout: float = 900) -> tuple[Path, dict]:
+    """(folder of the build NAME, its result), built here unless the run started it already."""
+    folder = session_folder(tmp_path_factory)
+    if not os.environ.get(SHARED):  # not started in the background: the first worker builds it
+        with FileLock(folder / f"{name}.lock"):
+            if not (folder / f"{name}.json").exists():
+                start_site_builds(folder, [name]).wait()
     deadline = time.monotonic() + timeout
-    while not (folder / "build.json").exists():
-        assert time.monotonic() < deadline, f"the site build in {folder} did not finish in {timeout} s"
+    while not (folder / f"{name}.json").exists():
+        assert time.monotonic() < deadline, f"the build {folder / name} did not finish in {timeout} s"
         time.sleep(0.2)
-    return json.loads((folder / "build.json").read_text())
+    return folder / name, json.loads((folder / f"{name}.json").read_text())
 
 
 def uses_built_site(item) -> bool:
@@ -97,7 +112,7 @@ def pytest_configure(config):
         return
     folder = Path(tempfile.mkdtemp(prefix="course-tests-"))
     os.environ[SHARED] = str(folder)
-    config._course_site_build = start_site_build(folder)  # noqa: SLF001
+    config._course_site_build = start_site_builds(folder, list(BUILDS) if whole_suite else ["site"])  # noqa: SLF001
 
 
 def pytest_unconfigure(config):
@@ -159,17 +174,12 @@ def session_folder(tmp_path_factory) -> Path:
 def built_site(tmp_path_factory) -> Path:
     """The real site, built once per test run with --strict, executing every example and lab
     (from an empty cache); fails loudly on any warning."""
-    folder = session_folder(tmp_path_factory)
-    if not os.environ.get(SHARED):  # not started in the background: the first worker builds it
-        with FileLock(folder / "build.lock"):
-            if not (folder / "build.json").exists():
-                start_site_build(folder).wait()
-    result = wait_for_site_build(folder)
+    site, result = site_build(tmp_path_factory, "site")
     output = result["output"]
     assert result["returncode"] == 0, f"mkdocs build --strict failed:\n{output}"
     warnings = [line for line in output.splitlines() if line.startswith(("WARNING", "ERROR"))]
     assert not warnings, "build warnings:\n" + "\n".join(warnings)
-    return folder / "site"
+    return site
 
 
 @pytest.fixture(scope="session")
