@@ -234,10 +234,9 @@ def execution_cache(built_site, tmp_path_factory) -> Path:
     return Path(os.environ.get(REUSE_CACHE) or session_folder(tmp_path_factory) / "execution-cache")
 
 
-@pytest.fixture
-def make_site(tmp_path):
-    """Write a small site that inherits mkdocs.yml (theme, hooks, extensions, strictness) and
-    contains only the given pages; returns a function that builds it."""
+def site_maker(tmp_path: Path):
+    """A function that writes a small site in `tmp_path` that inherits mkdocs.yml (theme, hooks,
+    extensions, strictness) and contains only the given pages, and builds it."""
 
     def make(pages: dict[str, str], extra_config: str = "", snippets: dict[str, str] | None = None,
              **env_vars: str) -> subprocess.CompletedProcess:
@@ -268,3 +267,9 @@ def make_site(tmp_path):
         return builder(config, tmp_path / "site", **{"GIT_DATES": "false", **env_vars})
 
     return make
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """site_maker in the test's own temporary folder."""
+    return site_maker(tmp_path)

@@ -17,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO, build_command
+from conftest import REPO, build_command, site_maker
 
 PROBE_CONSTANTS = "BASE = 1\n"
 PROBE_HELPER = '''import os
@@ -76,57 +76,60 @@ LAB = notebook(
 )
 
 
-@pytest.fixture
-def probe_site(make_site, tmp_path):
-    log = tmp_path / "executions.log"
-    log.write_text("")
+@pytest.fixture(scope="module")
+def probe_builds(tmp_path_factory):
+    """One throw-away site, built five times in a row (each build is a new process, as
+    `make build`, with the same cache folder); what really ran and what the pages show, per step:
+    cold, unchanged, prose edited, a session's second fence edited, a snippet edited."""
+    root = tmp_path_factory.mktemp("probe")
+    make = site_maker(root)
+    log = root / "executions.log"
     snippets = {"probe_constants.py": PROBE_CONSTANTS, "probe_helper.py": PROBE_HELPER}
-    cache = tmp_path / "cache"
-
-    def build(page: str = PAGE, constants: str = PROBE_CONSTANTS):
-        snippets["probe_constants.py"] = constants
-        result = make_site({"index.md": page, "labs/probe.ipynb": LAB}, snippets=snippets,
-                           PROBE_LOG=str(log), EXECUTION_CACHE=str(cache))
-        assert result.returncode == 0, result.stdout + result.stderr
-        runs = log.read_text().split()
+    prose = PAGE.replace("Some words.", "Other words.")
+    session = prose.replace('print(f"session value {doubled}")', 'print(f"session value {doubled + 1}")')
+    steps = {"cold": (PAGE, PROBE_CONSTANTS), "unchanged": (PAGE, PROBE_CONSTANTS),
+             "prose": (prose, PROBE_CONSTANTS), "session": (session, PROBE_CONSTANTS),
+             "snippet": (session, "BASE = 41\n")}
+    results = {}
+    for step, (page, constants) in steps.items():
         log.write_text("")
-        site = tmp_path / "site"
-        return runs, (site / "index.html").read_text(), (site / "labs" / "probe" / "index.html").read_text()
+        result = make({"index.md": page, "labs/probe.ipynb": LAB},
+                      snippets={**snippets, "probe_constants.py": constants},
+                      PROBE_LOG=str(log), EXECUTION_CACHE=str(root / "cache"))
+        assert result.returncode == 0, f"{step}: {result.stdout + result.stderr}"
+        site = root / "site"
+        results[step] = (sorted(log.read_text().split()), (site / "index.html").read_text(),
+                         (site / "labs" / "probe" / "index.html").read_text())
+    return results
 
-    return build
 
-
-def test_an_unchanged_rebuild_executes_nothing_and_shows_the_same(probe_site):
-    runs, page, lab = probe_site()
-    assert sorted(runs) == ["fence", "lab", "session-1", "session-2"]
+def test_an_unchanged_rebuild_executes_nothing_and_shows_the_same(probe_builds):
+    runs, page, lab = probe_builds["cold"]
+    assert runs == ["fence", "lab", "session-1", "session-2"]
     assert "fence value 2" in page and "session value 4" in page and "lab value 2" in lab
-    again, page_again, lab_again = probe_site()
+    again, page_again, lab_again = probe_builds["unchanged"]
     assert again == [], f"an unchanged rebuild executed: {again}"
     assert (page_again, lab_again) == (page, lab)
 
 
-def test_editing_a_snippet_that_a_lab_imports_changes_the_lab(probe_site):
-    """probe_constants is imported by probe_helper, which the lab and the fences import."""
-    probe_site()
-    runs, page, lab = probe_site(constants="BASE = 41\n")
-    assert sorted(runs) == ["fence", "lab", "session-1", "session-2"]
-    assert "lab value 42" in lab and "lab value 2" not in lab
-    assert "fence value 42" in page and "session value 84" in page
-
-
-def test_editing_the_prose_of_a_page_executes_nothing(probe_site):
-    probe_site()
-    runs, page, _ = probe_site(page=PAGE.replace("Some words.", "Other words."))
+def test_editing_the_prose_of_a_page_executes_nothing(probe_builds):
+    runs, page, _ = probe_builds["prose"]
     assert runs == [] and "Other words." in page and "fence value 2" in page
 
 
-def test_a_changed_fence_in_a_session_runs_the_fences_before_it_again(probe_site):
+def test_a_changed_fence_in_a_session_runs_the_fences_before_it_again(probe_builds):
     """The second fence of a session needs what the first computed; the first was reused."""
-    probe_site()
-    runs, page, _ = probe_site(page=PAGE.replace('print(f"session value {doubled}")',
-                                                 'print(f"session value {doubled + 1}")'))
-    assert sorted(runs) == ["session-1", "session-2"]
+    runs, page, _ = probe_builds["session"]
+    assert runs == ["session-1", "session-2"]
     assert "session value 5" in page
+
+
+def test_editing_a_snippet_that_a_lab_imports_changes_the_lab(probe_builds):
+    """probe_constants is imported by probe_helper, which the lab and the fences import."""
+    runs, page, lab = probe_builds["snippet"]
+    assert runs == ["fence", "lab", "session-1", "session-2"]
+    assert "lab value 42" in lab and "lab value 2" not in lab
+    assert "fence value 42" in page and "session value 85" in page
 
 
 def test_the_key_covers_requirements_python_and_the_hooks():
@@ -226,9 +229,12 @@ def wait_for(url: str, text: str, seconds: float = 90) -> bool:
     return False
 
 
-def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(probe_site, tmp_path):
+def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site, tmp_path):
     """`make serve` (--dirty) watches snippets/, and a change there re-renders what uses it."""
-    probe_site()  # writes the site (and its mkdocs.yml) once
+    snippets = {"probe_constants.py": PROBE_CONSTANTS, "probe_helper.py": PROBE_HELPER}
+    written = make_site({"index.md": PAGE, "labs/probe.ipynb": LAB}, snippets=snippets,
+                        PROBE_LOG=str(tmp_path / "executions.log"), EXECUTION_CACHE=str(tmp_path / "cache"))
+    assert written.returncode == 0, written.stdout + written.stderr
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
