@@ -184,11 +184,15 @@ def pytest_collection_modifyitems(config, items):
 def work_unit(nodeid: str) -> str:
     """Which tests go to one xdist worker together: those sharing the page visits; each browser
     module's tests (they share a module-scoped tab, PDF or build) and the labs' (each lab is run
-    once per module); every other test alone."""
+    once per module); the tests of one class (they share a class-scoped fixture); every other
+    test alone."""
     if nodeid.startswith(PAGE_VISITS):
         return "page visits"
     if nodeid.startswith(("tests/browser/", "tests/test_labs.py::")):
         return nodeid.split("::")[0]
+    parts = nodeid.split("::")
+    if len(parts) > 2 and parts[1].startswith("Test"):
+        return "::".join(parts[:2])
     return nodeid
 
 

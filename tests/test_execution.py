@@ -76,7 +76,7 @@ LAB = notebook(
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="class")
 def probe_builds(tmp_path_factory):
     """One throw-away site, built five times in a row (each build is a new process, as
     `make build`, with the same cache folder); what really ran and what the pages show, per step:
@@ -103,33 +103,33 @@ def probe_builds(tmp_path_factory):
     return results
 
 
-def test_an_unchanged_rebuild_executes_nothing_and_shows_the_same(probe_builds):
-    runs, page, lab = probe_builds["cold"]
-    assert runs == ["fence", "lab", "session-1", "session-2"]
-    assert "fence value 2" in page and "session value 4" in page and "lab value 2" in lab
-    again, page_again, lab_again = probe_builds["unchanged"]
-    assert again == [], f"an unchanged rebuild executed: {again}"
-    assert (page_again, lab_again) == (page, lab)
+class TestReuse:
+    """The builds of `probe_builds`, read step by step (one xdist worker runs the class)."""
 
+    def test_an_unchanged_rebuild_executes_nothing_and_shows_the_same(self, probe_builds):
+        runs, page, lab = probe_builds["cold"]
+        assert runs == ["fence", "lab", "session-1", "session-2"]
+        assert "fence value 2" in page and "session value 4" in page and "lab value 2" in lab
+        again, page_again, lab_again = probe_builds["unchanged"]
+        assert again == [], f"an unchanged rebuild executed: {again}"
+        assert (page_again, lab_again) == (page, lab)
 
-def test_editing_the_prose_of_a_page_executes_nothing(probe_builds):
-    runs, page, _ = probe_builds["prose"]
-    assert runs == [] and "Other words." in page and "fence value 2" in page
+    def test_editing_the_prose_of_a_page_executes_nothing(self, probe_builds):
+        runs, page, _ = probe_builds["prose"]
+        assert runs == [] and "Other words." in page and "fence value 2" in page
 
+    def test_a_changed_fence_in_a_session_runs_the_fences_before_it_again(self, probe_builds):
+        """The second fence of a session needs what the first computed; the first was reused."""
+        runs, page, _ = probe_builds["session"]
+        assert runs == ["session-1", "session-2"]
+        assert "session value 5" in page
 
-def test_a_changed_fence_in_a_session_runs_the_fences_before_it_again(probe_builds):
-    """The second fence of a session needs what the first computed; the first was reused."""
-    runs, page, _ = probe_builds["session"]
-    assert runs == ["session-1", "session-2"]
-    assert "session value 5" in page
-
-
-def test_editing_a_snippet_that_a_lab_imports_changes_the_lab(probe_builds):
-    """probe_constants is imported by probe_helper, which the lab and the fences import."""
-    runs, page, lab = probe_builds["snippet"]
-    assert runs == ["fence", "lab", "session-1", "session-2"]
-    assert "lab value 42" in lab and "lab value 2" not in lab
-    assert "fence value 42" in page and "session value 85" in page
+    def test_editing_a_snippet_that_a_lab_imports_changes_the_lab(self, probe_builds):
+        """probe_constants is imported by probe_helper, which the lab and the fences import."""
+        runs, page, lab = probe_builds["snippet"]
+        assert runs == ["fence", "lab", "session-1", "session-2"]
+        assert "lab value 42" in lab and "lab value 2" not in lab
+        assert "fence value 42" in page and "session value 85" in page
 
 
 def test_the_key_covers_requirements_python_and_the_hooks():
