@@ -5,6 +5,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Material prints a banner on every build about its end of life (May 2027) and its successor: news
+# for the maintainers (see README, Dependencies), not a problem of the build, so it is off here.
+export NO_MKDOCS_2_WARNING = 1
+
 # Where the browser tests leave a screenshot of every page, light and dark.
 SCREENSHOTS ?= test-results/screenshots
 
