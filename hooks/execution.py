@@ -17,7 +17,6 @@ output depends on, stops at a time limit naming itself, and prints no kernel noi
   consecutive stream outputs merged (nbclient's coalesce_streams), so the page does not depend on
   when the kernel flushed its output. Kernels talk over local IPC sockets, so they
   print no warning about unencrypted TCP.
-
 - **`make serve`** watches snippets/ (`watch:` in mkdocs.yml). With `--dirty` MkDocs re-renders
   only pages whose own file changed; after a snippet (or data file) changes, this hook marks every
   page and lab that includes or imports it, directly or through another snippet, as changed too.
@@ -54,6 +53,7 @@ state = {
     "cache": None,  # Path, or None when the cache is off
     "timeout": 60,
     "memory_mb": 4096,
+    "root": REPO,  # the folder of mkdocs.yml
     "snippets": REPO / "snippets",
     "page": None,  # "docs/x.md" of the page being rendered
     "fence_lines": [],  # source-file lines of that page's exec fences, in order
@@ -97,19 +97,21 @@ def imported_snippets(code: str, snippets: Path) -> list[Path]:
     return sorted(found)
 
 
-def environment_digest(snippets: Path) -> str:
-    """What every result depends on besides its own code: data files, pins, Python, these hooks."""
+def environment_digest(root: Path) -> str:
+    """What every result depends on besides its own code: the Python version, the project's
+    pinned requirements, its hooks' code and the data files under snippets/."""
     digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(HOOKS.glob("*.py")) + [REPO / "requirements.txt"] + sorted(
-            p for p in snippets.rglob("*") if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(REPO) if path.is_relative_to(REPO) else path).encode())
+    data = sorted(path for path in (root / "snippets").rglob("*")
+                  if path.is_file() and path.suffix != ".py" and "__pycache__" not in path.parts)
+    for path in [root / "requirements.txt", *sorted((root / "hooks").glob("*.py")), *data]:
+        digest.update(b"\0" + path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() if path.is_file() else b"missing")
     return digest.hexdigest()
 
 
 def cache_key(kind: str, sources: list[str], options: str = "") -> str:
     snippets = state["snippets"]
-    digest = hashlib.sha256(f"{kind}\0{options}\0{environment_digest(snippets)}".encode())
+    digest = hashlib.sha256(f"{kind}\0{options}\0{environment_digest(state['root'])}".encode())
     for source in sources:
         digest.update(b"\0source\0" + source.encode())
     for path in imported_snippets("\n".join(sources), snippets):
@@ -344,6 +346,7 @@ def on_config(config):
     state["timeout"] = float(os.environ.get("EXAMPLE_TIMEOUT") or settings.get("timeout", 60))
     state["memory_mb"] = int(os.environ.get("EXAMPLE_MEMORY_MB") or settings.get("memory_mb", 4096))
     root = Path(config["config_file_path"]).resolve().parent
+    state["root"] = root
     state["snippets"] = root / "snippets"
     state["docs_dir"] = Path(config["docs_dir"]).resolve()
     where = os.environ.get("EXECUTION_CACHE", str(settings.get("cache", ".cache/execution")))

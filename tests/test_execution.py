@@ -8,6 +8,7 @@ hook's own count."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import socket
@@ -132,10 +133,39 @@ class TestReuse:
         assert "fence value 42" in page and "session value 85" in page
 
 
-def test_the_key_covers_requirements_python_and_the_hooks():
-    """What the cache key is made of, read from the hook (the builds above prove the snippets)."""
-    source = (REPO / "hooks" / "execution.py").read_text()
-    assert 'REPO / "requirements.txt"' in source and "sys.version" in source and 'HOOKS.glob("*.py")' in source
+def load_execution_hook():
+    spec = importlib.util.spec_from_file_location("execution_hook_for_tests", REPO / "hooks" / "execution.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_key_covers_requirements_python_data_and_the_hooks(tmp_path, monkeypatch):
+    """Besides the code and the snippets it imports (the builds above): a change of the pinned
+    requirements, of a hook, of a data file or of the Python version gives another key."""
+    execution = load_execution_hook()
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks" / "a_hook.py").write_text("RULE = 1\n")
+    (tmp_path / "snippets" / "data").mkdir(parents=True)
+    (tmp_path / "snippets" / "data" / "table.csv").write_text("a,b\n1,2\n")
+    (tmp_path / "requirements.txt").write_text("numpy==2.0.0\n")
+    monkeypatch.setitem(execution.state, "root", tmp_path)
+    monkeypatch.setitem(execution.state, "snippets", tmp_path / "snippets")
+
+    def key():
+        return execution.cache_key("fence", ["print(1)"])
+
+    keys = [key()]
+    assert key() == keys[0]  # the same inputs, the same key
+    (tmp_path / "requirements.txt").write_text("numpy==2.0.1\n")
+    keys.append(key())
+    (tmp_path / "hooks" / "a_hook.py").write_text("RULE = 2\n")
+    keys.append(key())
+    (tmp_path / "snippets" / "data" / "table.csv").write_text("a,b\n1,3\n")
+    keys.append(key())
+    monkeypatch.setattr(execution.sys, "version", execution.sys.version + " (another build)")
+    keys.append(key())
+    assert len(set(keys)) == len(keys), keys
 
 
 def test_the_session_build_executed_every_lab_cell(execution_cache):
