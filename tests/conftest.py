@@ -170,15 +170,16 @@ def pytest_unconfigure(config):
 
 
 # Tests that read the session's page visits (tests/browser/conftest.py), which take about a
-# minute to make, run on one worker, and first once the site is built.
+# minute to make, run on one worker, first: it starts them as soon as the site is built.
 PAGE_VISITS = ("tests/browser/test_pages.py::",
                "tests/browser/test_accessibility.py::test_no_serious_or_critical_axe_violation")
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests that need no built site first, so that they run while it is being built; then the
-    page visits, the longest piece of work."""
-    items.sort(key=lambda item: (uses_built_site(item), not item.nodeid.startswith(PAGE_VISITS)))
+    """The page visits first (the longest piece of work: one worker waits for the site and makes
+    them while the other runs the tests that need no site), then the tests that need no site,
+    then the rest."""
+    items.sort(key=lambda item: (not item.nodeid.startswith(PAGE_VISITS), uses_built_site(item)))
 
 
 def work_unit(nodeid: str) -> str:
