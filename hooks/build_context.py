@@ -1,7 +1,7 @@
 """Build-time context for the code that pages run (markdown-exec fences).
 
 - The examples import each other by module name, as they do when run as `python snippets/NAME.py`,
-  so snippets/ goes on sys.path.
+  so snippets/ (beside the configuration file) goes on sys.path.
 - `make offline` (OFFLINE=true) builds a copy to open from disk; instant navigation fetches pages
   with XHR, which browsers refuse from file://, so it is turned off for that build. Search from
   file:// needs the iframe-worker shim, which Material's offline plugin loads from a CDN; the site
@@ -10,27 +10,37 @@
   or rewrite a link to it) as <a href="@print_page">; the hook writes the right relative URL, which
   differs between the online and the offline build.
 - markdown-exec reports a failing fence without saying which page holds it; this hook prefixes its
-  warnings with the page's path, so a broken example names its file.
+  warnings with the page's path, so a broken example names its file, and leaves out the copy of
+  the fence's whole code (snippet included) that it prints before the traceback: the traceback
+  shows the failing line, and hooks/execution.py adds the fence's line in the page.
+- MkDocs hands hooks a page's Markdown without its front matter. Every hook that reports a line
+  adds `page.source_line_offset` (set here, first of all hooks), so that it names the line of the
+  source file.
 """
 
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
-SNIPPETS = str(Path(__file__).resolve().parent.parent / "snippets")
 PRINT_PAGE_TOKEN = "@print_page"
 IFRAME_WORKER_SHIM = "assets/vendor/iframe-worker-shim.js"
 current_page = {"path": None}
 
 
+CODE_DUMP = re.compile(r"\n\nCode block is:\n\n.*?\n\nOutput is:\n\n", re.DOTALL)
+
+
 class NameThePage(logging.Filter):
     def filter(self, record):
         if "markdown_exec" in record.name and current_page["path"] and record.levelno >= logging.WARNING:
-            record.msg = f"{current_page['path']}: {record.msg}"
+            message = CODE_DUMP.sub("\n\n", str(record.msg))
+            record.msg = f"{current_page['path']}: {message}"
         return True
 
 
@@ -41,16 +51,26 @@ def on_config(config):
         polyfills = config["extra"].get("polyfills", [])
         config["extra"]["polyfills"] = [IFRAME_WORKER_SHIM if "iframe-worker" in url else url
                                         for url in polyfills] or [IFRAME_WORKER_SHIM]
-    if SNIPPETS not in sys.path:
-        sys.path.insert(0, SNIPPETS)
+    snippets = str(Path(config["config_file_path"]).resolve().parent / "snippets")
+    if snippets not in sys.path:
+        sys.path.insert(0, snippets)
     for handler in logging.getLogger("mkdocs").handlers:
         if not any(isinstance(existing, NameThePage) for existing in handler.filters):
             handler.addFilter(NameThePage())
     return config
 
 
+def front_matter_lines(source: str, markdown: str) -> int:
+    """How many lines of the source file come before `markdown` (its front matter, stripped)."""
+    return source[: len(source) - len(markdown)].count("\n") if source.endswith(markdown) else 0
+
+
+# Before every other hook, while `markdown` is still the file's text without its front matter.
+@event_priority(1000)
 def on_page_markdown(markdown, page, config, files):
     current_page["path"] = f"docs/{page.file.src_uri}"
+    source = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig") if page.file.abs_src_path else ""
+    page.source_line_offset = front_matter_lines(source.replace("\r\n", "\n"), markdown.replace("\r\n", "\n"))
     return markdown
 
 

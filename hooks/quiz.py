@@ -17,7 +17,8 @@ followed by its explanation indented by four spaces. Everything is Markdown (mat
 This hook turns the fence into plain HTML before the page is converted: the question, the options as
 a list, and a collapsible <details> holding every explanation, so the page reads well without
 JavaScript. docs/assets/quiz.js then makes the options clickable buttons with instant feedback.
-A malformed fence stops the build with the page and line of the problem.
+A malformed fence stops the build with the page and line of the problem (the line in the source
+file, front matter counted).
 """
 
 from __future__ import annotations
@@ -123,8 +124,9 @@ def render_quiz(quiz: Quiz, quiz_id: str) -> list[str]:
     return out
 
 
-def expand_quizzes(markdown: str, where: str) -> str:
-    """Replace every top-level ```quiz fence in a page's Markdown by its HTML."""
+def expand_quizzes(markdown: str, where: str, line_offset: int = 0) -> str:
+    """Replace every top-level ```quiz fence in a page's Markdown by its HTML. `line_offset`: the
+    lines of the source file before `markdown` (its front matter), so messages name file lines."""
     lines = markdown.split("\n")
     out: list[str] = []
     open_fence: str | None = None  # the fence of a non-quiz code block we are inside
@@ -144,11 +146,11 @@ def expand_quizzes(markdown: str, where: str) -> str:
             while end < len(lines) and lines[end].strip() != fence:
                 end += 1
             if end == len(lines):
-                raise QuizError(f"{where}:{index + 1}: quiz: the fence opened here is never closed")
+                raise QuizError(f"{where}:{index + 1 + line_offset}: quiz: the fence opened here is never closed")
             body = [body_line[len(indent):] if body_line.startswith(indent) else body_line.lstrip()
                     for body_line in lines[start:end]]
             count += 1
-            quiz = parse_quiz([protect_math(body_line) for body_line in body], where, start + 1)
+            quiz = parse_quiz([protect_math(body_line) for body_line in body], where, start + 1 + line_offset)
             out += [indent + html_line if html_line else "" for html_line in render_quiz(quiz, f"quiz-{count}")]
             index = end
         elif match:
@@ -161,4 +163,4 @@ def expand_quizzes(markdown: str, where: str) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
-    return expand_quizzes(markdown, f"docs/{page.file.src_uri}")
+    return expand_quizzes(markdown, f"docs/{page.file.src_uri}", getattr(page, "source_line_offset", 0))

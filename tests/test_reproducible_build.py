@@ -18,6 +18,7 @@ Known differences (checked narrowly: everything but the named detail must still 
 from __future__ import annotations
 
 import datetime
+import difflib
 import gzip
 import re
 import subprocess
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, mkdocs_build
+from conftest import REPO, site_build
 
 LASTMOD = re.compile(rb"<lastmod>[^<]*</lastmod>")
 
@@ -44,12 +45,11 @@ KNOWN_DIFFERENCES = {
 
 @pytest.fixture(scope="module")
 def two_builds(built_site, tmp_path_factory) -> tuple[Path, Path]:
-    """The session's build (hash seed 0) and one more of the same tree with another hash seed."""
-    second = tmp_path_factory.mktemp("reproducible-second")
-    result = mkdocs_build(REPO / "mkdocs.yml", second, PYTHONHASHSEED="4242")
-    assert result.returncode == 0, result.stdout + result.stderr
-    first = built_site
-    return first, second
+    """The session's build (hash seed 0) and one more of the same tree with another hash seed,
+    which executes every example and lab again (tests/conftest.py starts it in the background)."""
+    second, result = site_build(tmp_path_factory, "second")
+    assert result["returncode"] == 0, result["output"]
+    return built_site, second
 
 
 def files_of(site: Path) -> dict[str, bytes]:
@@ -82,10 +82,25 @@ def test_two_builds_are_byte_identical_but_for_the_known_list(two_builds):
     assert len(first) > 20
     differing = sorted(name for name in first if first[name] != second[name])
     unexplained = [name for name in differing if name not in KNOWN_DIFFERENCES]
-    assert not unexplained, f"these files differ between two builds of the same tree: {unexplained}"
+    assert not unexplained, (f"these files differ between two builds of the same tree: {unexplained}\n"
+                             + first_difference(unexplained[0], first, second) if unexplained else "")
     for name in differing:
         reason, comparable = KNOWN_DIFFERENCES[name]
         assert comparable(first[name]) == comparable(second[name]), f"{name} differs beyond {reason}"
+
+
+def first_difference(name: str, first: dict[str, bytes], second: dict[str, bytes], context: int = 3) -> str:
+    """The first lines where the two builds' copies of a file differ, as a unified diff."""
+    a, b = (files[name].decode(errors="replace").splitlines() for files in (first, second))
+    diff = list(difflib.unified_diff(a, b, "first build", "second build", n=context, lineterm=""))
+    return f"first difference in {name}:\n" + "\n".join(line[:300] for line in diff[:40])
+
+
+def test_a_difference_is_shown_by_its_first_lines():
+    """The control: the failure message of the test above shows where two files differ."""
+    shown = first_difference("page.html", {"page.html": b"same\nold line\nsame"},
+                             {"page.html": b"same\nnew line\nsame"})
+    assert "-old line" in shown and "+new line" in shown
 
 
 def page_texts(site: Path) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import DOCS
+from conftest import DOCS, REPO
 
 
 def test_site_builds_strict_without_warnings(built_site):
@@ -62,6 +62,18 @@ def test_markdown_and_math_in_quiz_options_are_rendered(make_site):
     assert "<strong>This</strong>" in options and options.count("<math") == 2, options
 
 
+def test_the_page_template_builds_when_copied(make_site):
+    """templates/concept-page.md, with its placeholders filled as CONTRIBUTING says, builds strictly:
+    every block of it works when copied (the figure block imports figure_to_svg)."""
+    template = (REPO / "templates" / "concept-page.md").read_text().replace("NAME.py", "demo.py")
+    demo = ("import matplotlib.pyplot as plt\n\n\n# --8<-- [start:section]\ndef main():\n"
+            "    print('worked')\n# --8<-- [end:section]\n\n\ndef plot_something():\n"
+            "    figure, axes = plt.subplots()\n    axes.plot([0, 1], [0, 1])\n    return figure\n")
+    figure_helper = (REPO / "snippets" / "_figure.py").read_text()
+    result = make_site({"index.md": template}, snippets={"demo.py": demo, "_figure.py": figure_helper})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_every_page_has_its_own_description(built_site):
     """Link previews and search engines show a page's own description, not the site's."""
     site_description = re.search(r'<meta name="description" content="([^"]*)"',
@@ -76,10 +88,10 @@ def test_every_page_has_its_own_description(built_site):
 
 
 def test_pages_show_when_they_were_last_updated_and_how_long_they_take(built_site):
-    """The date comes from git history (the last commit of the page); the reading time is computed."""
+    """The date comes from git history (the last commit of the page); the study time is computed."""
     html = (built_site / "sft" / "objective" / "index.html").read_text()
     assert re.search(r'git-revision-date-localized-plugin-date"[^>]*>\w+ \d{1,2}, \d{4}<', html)
-    assert re.search(r'<p class="page-meta">About \d+ min read</p>', html)
+    assert re.search(r'<p class="page-meta">About \d+ min of study</p>', html)
 
 
 def test_lab_outputs_stay_out_of_the_search_index(built_site):

@@ -9,9 +9,11 @@ from conftest import REPO, mkdocs_build
 
 
 @pytest.fixture(scope="module")
-def offline_site(tmp_path_factory):
+def offline_site(tmp_path_factory, execution_cache):
+    """Built with the results the session's real build executed (the same inputs, so the same
+    outputs: the cache's key covers them)."""
     site = tmp_path_factory.mktemp("offline")
-    result = mkdocs_build(REPO / "mkdocs.yml", site, OFFLINE="true")
+    result = mkdocs_build(REPO / "mkdocs.yml", site, OFFLINE="true", EXECUTION_CACHE=str(execution_cache))
     assert result.returncode == 0, result.stdout + result.stderr
     return site
 
