@@ -434,6 +434,9 @@ def main(argv: list[str] | None = None) -> int:
     load_average = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="course-bench-"))
     figures: dict = {}
+    # The commit the snapshot is of: the tree may change while the benchmark runs.
+    commit = command_output("git", "rev-parse", "--short", "HEAD") or "unknown"
+    dirty = bool(command_output("git", "status", "--porcelain", "--untracked-files=no"))
     try:
         source = bench_sites.snapshot(REPO, work / "source")
         project = bench_sites.snapshot(source, work / "project")
@@ -469,8 +472,7 @@ def main(argv: list[str] | None = None) -> int:
             figures["test_suite"] = measure_test_suite(project, work, args.test_command)
         figures["meta"] = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "commit": command_output("git", "rev-parse", "--short", "HEAD") or "unknown",
-            "dirty": bool(command_output("git", "status", "--porcelain", "--untracked-files=no")),
+            "commit": commit, "dirty": dirty,
             "machine": machine(), "cores": os.cpu_count(),
             "load_average": round(load_average, 2), "load_average_end": round(os.getloadavg()[0], 2),
             "versions": versions((figures.get("lighthouse") or {}).get("version")),
