@@ -3,13 +3,15 @@
     make bench                      (or: .venv/bin/python scripts/bench.py)
     .venv/bin/python scripts/bench.py --quick --out /tmp/bench   (a fast trial run elsewhere)
 
-Measures (issue 9): build cost, cold and warm, of the full configuration against
-scripts/bench/baseline.yml; edit-to-reload with `mkdocs serve`; build time and search index per
-page on synthetic sites of 10, 100 and 1,000 pages; the bytes each page loads in Chromium
-(gzip-compressed, and uncompressed beside it); Lighthouse scores (mobile and desktop) of the
-landing page, the concept page with the most formulas and a lab. Writes docs/about/performance.md
-(the report) and docs/about/performance.json (the raw figures). Takes about ten minutes on two
-cores. Not part of `make test`.
+Standard tools do the measuring: hyperfine times whole builds (the full configuration against
+scripts/bench/baseline.yml, cold and warm), the examples run on their own and `make test`;
+Lighthouse CI (`lhci collect`, scripts/bench/lighthouserc.yml) loads every page, gzip-served under
+the site's prefix, and `lhci assert` judges the score targets and, with a budget written from the
+baseline's bytes, the page weight. What no tool does is here: edit-to-reload with `mkdocs serve`,
+the generated sites of 10, 100 and 1,000 pages (scripts/bench_sites.py), and a profile grouped by
+kind of work (scripts/bench_profile.py). Writes docs/about/performance.md (the report, by
+scripts/bench_report.py) and docs/about/performance.json (the figures). About 25 minutes on two
+cores; not part of `make test`.
 
 Everything runs in a snapshot of the project in a temporary directory: edits made meanwhile do not
 disturb the figures, and the working tree is never written to, except for the two output files.
@@ -22,6 +24,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -31,114 +34,176 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_profile  # noqa: E402
 import bench_report  # noqa: E402
 import bench_sites  # noqa: E402
-from bench_server import StaticServer  # noqa: E402
 
 REPO = bench_sites.REPO
 BIN = Path(sys.executable).parent
 MKDOCS = str(BIN / "mkdocs")
-BENCH_DIR = REPO / "scripts" / "bench"
-BASELINE = Path("scripts/bench/baseline.yml")  # relative to a snapshot
+TOOLS = REPO / "scripts" / "bench"
+LHCI = TOOLS / "node_modules" / ".bin" / "lhci"
+RC = TOOLS / "lighthouserc.yml"
+BASELINE = "scripts/bench/baseline.yml"  # relative to the snapshot
 CHROMIUM = "/usr/bin/chromium"
-LIGHTHOUSE_VERSION = "12.2.3"
-CHROME_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+# What a cold build must not find: the site directory, caches (MkDocs plugins write to .cache/)
+# and compiled Python of the hooks and examples. The virtualenv is not in the snapshot.
+CLEAR_CACHES = "rm -rf {site} .cache && find . -name __pycache__ -type d -prune -exec rm -rf {{}} +"
+# Every example once, as `python snippets/NAME.py` runs it, in one Python (the build imports numpy
+# and matplotlib once too); and every lab notebook once, as the build executes it.
+RUN_SNIPPETS = ("import glob, runpy; [runpy.run_path(p, run_name='__main__') "
+                "for p in sorted(glob.glob('snippets/[!_]*.py'))]")
 
 # How many times each thing is measured; --quick uses the second column.
 REPS = {
-    "builds": (5, 1),  # alternating full/baseline pairs, each cold then warm (at most)
+    "builds": (5, 1),  # rounds, each a cold and a warm build of both configurations
+    "examples": (3, 1),
     "reload": (2, 1),  # edits, each followed by its revert: twice as many saves
-    "reload_dirty": (2, 1),
     "scaling": ({10: 3, 100: 3, 1000: 1}, {10: 1, 100: 1}),
 }
-# The build comparison stops adding pairs after this long (but does at least MIN_BUILD_REPS), so
-# the whole benchmark stays near ten minutes on two cores as the site grows.
-BUILD_BUDGET_S = 150
-MIN_BUILD_REPS = 3
 
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def build_env(**extra: str) -> dict:
+def env(**extra: str) -> dict:
     return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1", **extra)
 
 
+def run(command: list[str], cwd: Path, **extra_env: str) -> None:
+    result = subprocess.run(command, cwd=cwd, env=env(**extra_env), capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, timeout=3600)
+    if result.returncode != 0:
+        raise RuntimeError(f"{shlex.join(command)} failed:\n{(result.stdout + result.stderr)[-4000:]}")
+
+
 # ---------------------------------------------------------------------------------------------
-# Builds.
+# hyperfine: every timed run of a whole command.
 
 BUILT_IN = re.compile(r"Documentation built in ([\d.]+) seconds")
 
 
-def mkdocs_build(project: Path, config: Path, site: Path, profile: Path | None = None,
-                 **env: str) -> dict:
-    """Build once; wall-clock seconds and MkDocs' own "built in" seconds. Raises on failure."""
-    command = [MKDOCS, "build", "--config-file", str(config), "--site-dir", str(site)]
-    if profile:
-        command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "mkdocs",
-                   *command[1:]]
-    start = time.perf_counter()
-    result = subprocess.run(command, cwd=project, env=build_env(**env), capture_output=True,
-                            text=True, stdin=subprocess.DEVNULL, timeout=1800)
-    wall = time.perf_counter() - start
-    output = result.stdout + result.stderr
+def hyperfine(commands: list[tuple[str, str]], export: Path, cwd: Path, runs: int, warmup: int = 0,
+              prepare: list[str] | None = None, ignore_failure: bool = False, **extra_env: str) -> list:
+    """Run hyperfine on named shell commands; its JSON results, one per command, in order."""
+    args = ["hyperfine", "--style", "basic", "--runs", str(runs), "--warmup", str(warmup),
+            "--export-json", str(export)] + (["--ignore-failure"] if ignore_failure else [])
+    for step in prepare or []:
+        args += ["--prepare", step]
+    for name, command in commands:
+        args += ["--command-name", name, command]
+    result = subprocess.run(args, cwd=cwd, env=env(**extra_env), stdin=subprocess.DEVNULL)
     if result.returncode != 0:
-        raise RuntimeError(f"mkdocs build -f {config} failed:\n{output[-4000:]}")
-    match = BUILT_IN.search(output)
-    return {"wall_s": round(wall, 3), "mkdocs_s": float(match[1]) if match else None}
+        raise RuntimeError(f"hyperfine failed on {', '.join(name for name, _ in commands)}; "
+                           f"the commands' output is in {cwd}/*.log")
+    return json.loads(export.read_text())["results"]
 
 
-def measure_builds(source: Path, work: Path, reps: int) -> tuple[dict, Path, Path, Path]:
-    """Alternating cold+warm builds of the full and the baseline configuration (up to `reps`
-    pairs, at least MIN_BUILD_REPS, within BUILD_BUDGET_S). Returns the raw runs, the snapshot and
-    site of the last full build, and the site of the last baseline build."""
-    runs = []
-    last = {}
-    started = time.perf_counter()
-    for rep in range(reps):
-        if rep >= MIN_BUILD_REPS and time.perf_counter() - started > BUILD_BUDGET_S:
-            log(f"build comparison: {rep} pairs in {time.perf_counter() - started:.0f} s, enough")
-            break
-        order = ("full", "baseline") if rep % 2 == 0 else ("baseline", "full")
-        for config_name in order:
-            project = work / f"build-{rep}-{config_name}"
-            bench_sites.snapshot(source, project)
-            config = project / ("mkdocs.yml" if config_name == "full" else BASELINE)
-            site = project / "_site"
-            for phase in ("cold", "warm"):
-                figures = mkdocs_build(project, config, site)
-                runs.append({"config": config_name, "phase": phase, "rep": rep, **figures})
-                log(f"build {rep + 1}/{reps} {config_name:8s} {phase}: {figures['wall_s']:.2f} s "
-                    f"(MkDocs {figures['mkdocs_s']} s)")
-            if config_name in last:
-                shutil.rmtree(last[config_name][0], ignore_errors=True)
-            last[config_name] = (project, site)
-    return {"runs": runs}, last["full"][0], last["full"][1], last["baseline"][1]
+def build_command(config: str, site: str, log_file: Path) -> str:
+    """A build whose messages (MkDocs logs to stderr) are kept for its "built in" time."""
+    return f"{MKDOCS} build --config-file {config} --site-dir {site} 2>> {shlex.quote(str(log_file))}"
 
 
-def profile_build(project: Path, work: Path) -> dict:
-    """One warm full build under cProfile, summarized by kind of work."""
-    output = work / "build.prof"
-    figures = mkdocs_build(project, project / "mkdocs.yml", work / "profiled-site", profile=output)
-    summary = bench_profile.summarize(str(output))
-    summary["wall_s"] = figures["wall_s"]
-    shutil.rmtree(work / "profiled-site", ignore_errors=True)
-    return summary
+def built_in(log_file: Path) -> list[float]:
+    return [float(seconds) for seconds in BUILT_IN.findall(log_file.read_text())]
+
+
+def measure_builds(project: Path, work: Path, rounds: int) -> dict:
+    """Cold and warm builds of both configurations. hyperfine runs a command's runs one after
+    another (it has no interleaving), so each round is one hyperfine call with a cold and a warm
+    build of each configuration, and the configurations take turns to go first."""
+    configs = {"full": "mkdocs.yml", "baseline": BASELINE}
+    figures = {f"{config}-{phase}": {"wall_s": [], "mkdocs_s": []}
+               for config in configs for phase in ("cold", "warm")}
+    for number in range(rounds):
+        order = list(configs) if number % 2 == 0 else list(reversed(configs))
+        commands, prepare = [], []
+        for config in order:
+            site = shlex.quote(str(project / f"_site-{config}"))  # MkDocs reads a relative
+            for phase in ("cold", "warm"):                      # one from the config's folder
+                name = f"{config}-{phase}"
+                commands.append((name, build_command(configs[config], site, work / f"{name}.log")))
+                prepare.append(CLEAR_CACHES.format(site=site) if phase == "cold" else "true")
+        log(f"builds, round {number + 1} of {rounds}: {', '.join(name for name, _ in commands)}")
+        for result in hyperfine(commands, work / f"builds-{number}.json", project, 1,
+                                prepare=prepare):
+            figures[result["command"]]["wall_s"] += result["times"]
+    for name, runs in figures.items():
+        runs["mkdocs_s"] = built_in(work / f"{name}.log")
+    return figures
+
+
+def measure_examples(project: Path, work: Path, runs: int) -> dict:
+    labs = " ".join(shlex.quote(str(path.relative_to(project)))
+                    for path in sorted((project / "docs" / "labs").glob("*.ipynb")))
+    commands = [("snippets", f"MPLBACKEND=Agg PYTHONPATH=snippets {sys.executable} -c "
+                             f"{shlex.quote(RUN_SNIPPETS)}")]
+    if labs:
+        commands.append(("labs", f"{BIN / 'jupyter'} execute {labs}"))
+    results = hyperfine(commands, work / "examples.json", project, runs, warmup=min(runs - 1, 1))
+    return {result["command"]: {"wall_s": result["times"]} for result in results}
+
+
+def measure_test_suite(project: Path, work: Path, command: str) -> dict:
+    """`make test` (or the command given) once, in the snapshot with the working tree's .venv
+    and node_modules linked in, so that the environment is warm and nothing is installed."""
+    for name in (".venv", "node_modules"):
+        if (REPO / name).exists() and not (project / name).exists():
+            (project / name).symlink_to(REPO / name)
+    # git in the snapshot (pre-commit, the tests) uses its own copy of the index, not the tree's.
+    index = work / "git-index"
+    shutil.copyfile(command_output("git", "rev-parse", "--path-format=absolute", "--git-path", "index"),
+                    index)
+    log(f"timing `{command}` once")
+    result = hyperfine([(command, command)], work / "test.json", project, 1, ignore_failure=True,
+                       GIT_INDEX_FILE=str(index))[0]
+    return {"command": command, "wall_s": result["times"], "exit_codes": result["exit_codes"]}
+
+
+def measure_scaling(source: Path, work: Path, reps: dict[int, int], profile_at: int = 100) -> list:
+    """Generated sites of each size, each run into a fresh site directory; the `profile_at` size
+    is built once more under cProfile, to show where a page's time goes."""
+    sizes = []
+    for pages, runs in reps.items():
+        root = work / f"synthetic-{pages}"
+        config = bench_sites.write_synthetic_site(root, pages, source)
+        log_file = root / "build.log"
+        result = hyperfine([(f"{pages} pages", build_command(str(config), "_site", log_file))],
+                           root / "hyperfine.json", root, runs, warmup=1 if runs > 1 else 0,
+                           prepare=["rm -rf _site"], GIT_DATES="false")[0]
+        seconds = built_in(log_file)[-runs:]  # the warmup build logs too
+        site = root / "_site"
+        html = [file.stat().st_size for file in site.glob("part-*/page-*/index.html")]
+        size = {"pages": pages,
+                "runs": [{"wall_s": wall, "mkdocs_s": own} for wall, own in zip(result["times"],
+                                                                                seconds, strict=True)],
+                "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
+                "page_html_bytes": round(sum(html) / len(html)) if html else None}
+        if pages == profile_at:
+            size["profile"] = profile_build(root, config, root / "_site-profile", GIT_DATES="false")
+            log(f"scaling: {pages} pages profiled")
+        sizes.append(size)
+        shutil.rmtree(root, ignore_errors=True)
+    return sizes
+
+
+def profile_build(project: Path, config: Path | str, site: Path, **extra_env: str) -> dict:
+    """One build under cProfile, its time grouped by kind of work."""
+    output = site.with_suffix(".prof")
+    run([sys.executable, "-m", "cProfile", "-o", str(output), "-m", "mkdocs", "build",
+         "--config-file", str(config), "--site-dir", str(site)], project, **extra_env)
+    shutil.rmtree(site, ignore_errors=True)
+    return bench_profile.summarize(str(output))
 
 
 # ---------------------------------------------------------------------------------------------
-# Edit to reload.
+# Edit to reload: no tool times a save until `mkdocs serve` serves the change.
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -155,325 +220,155 @@ def fetch(url: str, timeout: float = 5.0) -> str | None:
 
 
 def measure_reload(project: Path, page_src: str, page_url: str, edits: int, dirty: bool,
-                   work: Path, timeout_s: float = 60.0) -> dict:
-    """Start `mkdocs serve` (as `make serve` does) in the snapshot, then time saves of a page until
-    the served page shows them. The page is restored byte for byte in any case."""
+                   work: Path, timeout_s: float = 120.0) -> dict:
+    """Start `mkdocs serve` (with --dirty, as `make serve` runs it) in the snapshot, then time
+    saves of a page until the served page shows them. The page is restored byte for byte."""
     port = free_port()
     log_path = work / f"serve{'-dirty' if dirty else ''}.log"
-    # --dirty needs --no-strict: MkDocs warns that a dirty build may leave navigation stale.
     command = [MKDOCS, "serve", "--dev-addr", f"127.0.0.1:{port}"] + (
         ["--dirty", "--no-strict"] if dirty else [])
     source = project / "docs" / page_src
     original = source.read_bytes()
     samples, timeouts = [], 0
     with open(log_path, "w") as log_file:
-        process = subprocess.Popen(command, cwd=project, env=build_env(), stdout=log_file,
+        process = subprocess.Popen(command, cwd=project, env=env(), stdout=log_file,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                    start_new_session=True)
     try:
-        started = time.perf_counter()
-        base = None
-        while base is None:
-            if process.poll() is not None:
-                raise RuntimeError(f"mkdocs serve exited:\n{log_path.read_text()[-4000:]}")
-            if time.perf_counter() - started > 900:
-                raise RuntimeError("mkdocs serve did not start within 15 minutes")
-            match = re.search(r"Serving on (http://\S+)", log_path.read_text())
-            base = match[1] if match else None
-            time.sleep(0.2)
-        url = base.rstrip("/") + "/" + page_url
+        url = f"http://127.0.0.1:{port}{bench_sites.site_prefix(project / '_site-full')}{page_url}"
+        deadline = time.monotonic() + 900
         while fetch(url) is None:
-            if time.perf_counter() - started > 900:
-                raise RuntimeError(f"{url} was not served within 15 minutes")
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"mkdocs serve did not serve {url}:\n{log_path.read_text()[-4000:]}")
             time.sleep(0.2)
-        startup = time.perf_counter() - started
-        token = f"benchedit{os.getpid()}"
         for edit in range(edits):
-            marker = f"{token}x{edit}"
-            for kind, content, present in (
-                    ("edit", original + f"\n{marker}\n".encode(), True), ("revert", original, False)):
+            marker = f"benchedit{os.getpid()}x{edit}"
+            for kind, content, present in (("edit", original + f"\n{marker}\n".encode(), True),
+                                           ("revert", original, False)):
                 builds_before = log_path.read_text().count("Documentation built in")
                 source.write_bytes(content)
                 start = time.perf_counter()
                 served_at = built_at = None
-                while time.perf_counter() - start < timeout_s and (served_at is None or built_at is None):
-                    now = time.perf_counter() - start
-                    if served_at is None:
-                        page = fetch(url, timeout=2.0)
-                        if page is not None and (marker in page) == present:
-                            served_at = time.perf_counter() - start
+                while time.perf_counter() - start < timeout_s and served_at is None:
+                    page = fetch(url, timeout=2.0)
+                    if page is not None and (marker in page) == present:
+                        served_at = time.perf_counter() - start
                     if built_at is None and log_path.read_text().count(
                             "Documentation built in") > builds_before:
-                        built_at = now
+                        built_at = time.perf_counter() - start
                     time.sleep(0.02)
                 if served_at is None:
                     timeouts += 1
-                    log(f"reload{' --dirty' if dirty else ''} {kind} {edit + 1}: no change after "
-                        f"{timeout_s:.0f} s")
+                    log(f"reload {kind} {edit + 1}: no change after {timeout_s:.0f} s")
                     continue
                 samples.append({"kind": kind, "seconds": round(served_at, 3),
                                 "build_done_s": None if built_at is None else round(built_at, 3)})
-                log(f"reload{' --dirty' if dirty else ''} {kind} {edit + 1}/{edits}: "
-                    f"{served_at:.2f} s")
+                log(f"reload{' --dirty' if dirty else ''} {kind} {edit + 1}/{edits}: {served_at:.2f} s")
                 time.sleep(0.5)  # let the watcher settle before the next save
     finally:
         if source.read_bytes() != original:
             source.write_bytes(original)
-        stop(process)
-    return {"samples": samples, "timeouts": timeouts, "timeout_s": timeout_s,
-            "startup_s": round(startup, 2)}
-
-
-def stop(process: subprocess.Popen) -> None:
-    """End the server we started (its own process group), politely first."""
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    return {"samples": samples, "timeouts": timeouts, "timeout_s": timeout_s}
 
 
 # ---------------------------------------------------------------------------------------------
-# Scaling.
+# Lighthouse CI.
 
-def measure_scaling(source: Path, work: Path, reps: dict[int, int], profile_at: int = 100) -> list[dict]:
-    """Build synthetic sites of each size (fresh site directory each run); the `profile_at` size
-    is built once more under cProfile, to show where a page's time goes."""
-    sizes = []
-    for pages, count in reps.items():
-        root = work / f"synthetic-{pages}"
-        config = bench_sites.write_synthetic_site(root, pages, source)
-        runs = []
-        for run in range(count):
-            site = root / "_site"
-            shutil.rmtree(site, ignore_errors=True)
-            figures = mkdocs_build(root, config, site, GIT_DATES="false")
-            runs.append(figures)
-            log(f"scaling {pages:>5} pages run {run + 1}/{count}: MkDocs {figures['mkdocs_s']} s, "
-                f"wall {figures['wall_s']:.1f} s")
-        html = [file.stat().st_size for file in site.glob("part-*/page-*/index.html")]
-        size = {
-            "pages": pages, "runs": runs,
-            "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
-            "page_html_bytes": round(sum(html) / len(html)) if html else None,
-        }
-        if pages == profile_at:
-            output = work / f"synthetic-{pages}.prof"
-            shutil.rmtree(site, ignore_errors=True)
-            mkdocs_build(root, config, site, profile=output, GIT_DATES="false")
-            size["profile"] = bench_profile.summarize(str(output))
-            log(f"scaling {pages:>5} pages profiled")
-        sizes.append(size)
-        shutil.rmtree(root, ignore_errors=True)
-    return sizes
+def serve_root(site: Path, prefix: str, root: Path) -> Path:
+    """A folder that holds `site` at the path of its site_url, for a server of that folder."""
+    if not prefix.strip("/"):
+        return site
+    (root / prefix.strip("/")).parent.mkdir(parents=True, exist_ok=True)
+    (root / prefix.strip("/")).symlink_to(site.resolve())
+    return root
 
 
-# ---------------------------------------------------------------------------------------------
-# Page weight (Playwright + Chromium).
-
-RESOURCE_TIMING = """() => {
-  const entries = performance.getEntriesByType('navigation')
-    .concat(performance.getEntriesByType('resource'));
-  return entries.map(e => ({url: e.name, transfer: e.transferSize, encoded: e.encodedBodySize,
-                            decoded: e.decodedBodySize, initiator: e.initiatorType || 'navigation'}));
-}"""
-
-
-def resource_type(url: str) -> str:
-    path = urlsplit(url).path.lower()
-    suffix = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
-    if path.endswith("/") or suffix == "html":
-        return "document"
-    return {"css": "stylesheet", "js": "script", "mjs": "script", "json": "data", "xml": "data",
-            "svg": "image", "png": "image", "jpg": "image", "jpeg": "image", "gif": "image",
-            "webp": "image", "ico": "image", "avif": "image", "woff": "font", "woff2": "font",
-            "ttf": "font", "ipynb": "data"}.get(suffix, "other")
-
-
-def is_third_party(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS
+def lhci_collect(cwd: Path, root: Path, urls: list[str], plain: bool = False,
+                 preset: str | None = None) -> list[dict]:
+    """`lhci collect` of the URLs (paths below the server's root): gzip-served by lhci's own
+    server, or with `plain`, uncompressed by `python -m http.server`. The LHRs it saved."""
+    cwd.mkdir(parents=True, exist_ok=True)
+    args = [str(LHCI), "collect", f"--config={RC}"]
+    if plain:
+        port = free_port()
+        args += [f"--startServerCommand={sys.executable} -u -m http.server {port} --bind 127.0.0.1 "
+                 f"--directory {root}", "--startServerReadyPattern=Serving HTTP"]
+        args += [f"--url=http://127.0.0.1:{port}{url}" for url in urls]
+    else:
+        args += [f"--staticDistDir={root}"] + [f"--url=http://localhost{url}" for url in urls]
+    if preset:
+        args.append(f"--settings.preset={preset}")
+    result = subprocess.run(args, cwd=cwd, env=env(CHROME_PATH=CHROMIUM), stdin=subprocess.DEVNULL,
+                            capture_output=True, text=True, timeout=3600)
+    if result.returncode != 0:  # the LHRs saved so far still count; missing pages are reported
+        log(f"lhci collect in {cwd.name} failed:\n{(result.stdout + result.stderr)[-2000:]}")
+    return [json.loads(path.read_text()) for path in sorted((cwd / ".lighthouseci").glob("lhr-*.json"))]
 
 
-def site_path(url: str, root_url: str) -> str:
-    """A URL's path within the site served at root_url, e.g. "/assets/stylesheets/main.css"."""
-    if url.startswith(root_url):
-        return "/" + url[len(root_url):].split("#")[0]
-    return urlsplit(url).path
+def lhci_assert(cwd: Path, *options: str) -> list[dict]:
+    """`lhci assert` on the LHRs collected in cwd; every result, passed or not (it exits 1 when an
+    assertion fails, which is a finding here, not an error)."""
+    subprocess.run([str(LHCI), "assert", "--includePassedAssertions", *options], cwd=cwd,
+                   env=env(), stdin=subprocess.DEVNULL, capture_output=True, timeout=600)
+    results = cwd / ".lighthouseci" / "assertion-results.json"
+    return json.loads(results.read_text()) if results.is_file() else []
 
 
-def load_page(browser, url: str, root_url: str) -> tuple[dict, list[str]]:
-    """Open url in a fresh context; the resources transferred and any third-party requests."""
-    context = browser.new_context()
-    requests = []
-    context.on("request", lambda request: requests.append(request))
-    page = context.new_page()
-    page.add_init_script("performance.setResourceTimingBufferSize(2000)")
-    try:
-        page.goto(url, wait_until="load", timeout=60_000)
-        try:
-            page.wait_for_load_state("networkidle", timeout=15_000)
-        except Exception:  # a page that keeps polling still has its bytes counted
-            pass
-        entries = page.evaluate(RESOURCE_TIMING)
-        seen = {entry["url"] for entry in entries}
-        resources = [{"url": entry["url"], "path": site_path(entry["url"], root_url),
-                      "type": resource_type(entry["url"]),
-                      "transfer": entry["transfer"], "encoded": entry["encoded"],
-                      "decoded": entry["decoded"]}
-                     for entry in entries if not is_third_party(entry["url"])
-                     and entry["url"].startswith("http")]
-        # Requests the page's workers made are not in the page's Resource Timing.
-        for request in requests:
-            if request.url in seen or not request.url.startswith("http") or is_third_party(request.url):
-                continue
-            response = request.response()
-            if response is None:
-                continue
-            sizes = request.sizes()
-            body = sizes.get("responseBodySize", 0) or 0
-            resources.append({"url": request.url, "path": site_path(request.url, root_url),
-                              "type": resource_type(request.url),
-                              "transfer": body + (sizes.get("responseHeadersSize", 0) or 0),
-                              "encoded": body, "decoded": None})
-            seen.add(request.url)
-        third = sorted({request.url for request in requests if is_third_party(request.url)})
-    finally:
-        context.close()
-    return {"resources": resources}, third
-
-
-def measure_weight(full_site: Path, base_site: Path, pages: list[dict], prefix: str) -> dict:
-    from playwright.sync_api import sync_playwright
-
-    weight = {"full": {"gzip": {}, "plain": {}}, "baseline": {"gzip": {}, "plain": {}}}
-    third_party: set[str] = set()
-    with sync_playwright() as playwright, ExitStack() as stack:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS)
-        stack.callback(browser.close)
-        for build, site in (("full", full_site), ("baseline", base_site)):
-            for served in ("gzip", "plain"):
-                with StaticServer(site, compress=served == "gzip", prefix=prefix) as server:
-                    for page in pages:
-                        if not (site / page["url"] / "index.html").is_file():
-                            continue
-                        loads, third = load_page(browser, server.url + page["url"], server.url)
-                        weight[build][served][page["url"]] = loads
-                        if build == "full":
-                            third_party |= set(third)
-                log(f"page weight: {build} build, {served}, {len(weight[build][served])} pages")
-    weight["third_party"] = sorted(third_party)
-    return weight
-
-
-# ---------------------------------------------------------------------------------------------
-# Lighthouse.
-
-def ensure_lighthouse() -> Path:
-    cli = BENCH_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
-    package = BENCH_DIR / "node_modules" / "lighthouse" / "package.json"
-    if not cli.is_file() or json.loads(package.read_text()).get("version") != LIGHTHOUSE_VERSION:
-        log("installing Lighthouse with npm ci (scripts/bench/package-lock.json)")
-        subprocess.run(["npm", "ci", "--prefix", str(BENCH_DIR), "--no-audit", "--no-fund",
-                        "--loglevel=error"], check=True, stdin=subprocess.DEVNULL)
-    return cli
-
-
-PERFORMANCE_METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-                       "cumulative-layout-shift", "speed-index")
-
-
-def summarize_lighthouse(report: dict) -> dict:
-    """Scores, metrics, failed audits, savings and third-party requests from a Lighthouse JSON."""
-    audits = report.get("audits", {})
-    out = {
-        "scores": {name: category.get("score") for name, category in report["categories"].items()},
-        "metrics": {name: audits[name].get("numericValue") for name in PERFORMANCE_METRICS
-                    if name in audits},
-        "bytes": (audits.get("total-byte-weight") or {}).get("numericValue"),
-        "benchmark_index": (report.get("environment") or {}).get("benchmarkIndex"),
-        "failed": [], "opportunities": [], "third_party": [],
-    }
-    for category_name, category in report["categories"].items():
-        for reference in category.get("auditRefs", []):
-            audit = audits.get(reference["id"], {})
-            score = audit.get("score")
-            if score is None or audit.get("scoreDisplayMode") not in ("binary", "numeric",
-                                                                      "metricSavings"):
-                continue
-            if reference.get("weight", 0) > 0 and score < (0.9 if category_name == "performance"
-                                                           else 1):
-                out["failed"].append({"id": reference["id"], "title": audit.get("title", ""),
-                                      "score": score, "category": category_name})
-    for audit_id, audit in audits.items():
-        savings = ((audit.get("details") or {}).get("overallSavingsMs") or 0)
-        if savings > 0:
-            out["opportunities"].append({"id": audit_id, "title": audit.get("title", ""),
-                                         "ms": savings})
-    out["opportunities"].sort(key=lambda item: -item["ms"])
-    items = ((audits.get("network-requests") or {}).get("details") or {}).get("items", [])
-    out["third_party"] = sorted({item["url"] for item in items if is_third_party(item.get("url", ""))})
-    return out
-
-
-def run_lighthouse(cli: Path, url: str, preset: str, work: Path) -> dict:
-    output = work / "lighthouse.json"
-    output.unlink(missing_ok=True)
-    command = ["node", str(cli), url, "--output=json", f"--output-path={output}", "--quiet",
-               "--only-categories=performance,accessibility,best-practices,seo",
-               "--chrome-flags=" + " ".join(CHROME_FLAGS + ["--headless=new"])]
-    if preset == "desktop":
-        command.append("--preset=desktop")
-    env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    try:
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240,
-                                stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        return {"error": "timed out after 240 s"}
-    if not output.is_file():
-        return {"error": (result.stderr or result.stdout).strip().splitlines()[-1:] or "no report"}
-    report = json.loads(output.read_text())
-    if report.get("runtimeError"):
-        return {"error": report["runtimeError"].get("message", "runtime error")}
-    return summarize_lighthouse(report)
-
-
-def measure_lighthouse(full_site: Path, base_site: Path, chosen: list[dict], work: Path,
-                       uncompressed: bool, prefix: str) -> dict:
-    cli = ensure_lighthouse()
-    runs = []
-    with StaticServer(full_site, compress=True, prefix=prefix) as full, \
-            StaticServer(base_site, compress=True, prefix=prefix) as base, \
-            StaticServer(full_site, compress=False, prefix=prefix) as full_plain:
-        jobs = []
-        for page in chosen:
-            for preset in ("mobile", "desktop"):
-                jobs.append(("full", preset, page, "gzip", full))
-                if (base_site / page["url"] / "index.html").is_file() and page["kind"] != "lab":
-                    jobs.append(("baseline", preset, page, "gzip", base))
-            if uncompressed and page["kind"] == "concept":
-                jobs.append(("full", "mobile", page, "plain", full_plain))
-        for number, (build, preset, page, served, server) in enumerate(jobs, 1):
-            summary = run_lighthouse(cli, server.url + page["url"], preset, work)
-            runs.append({"build": build, "preset": preset, "page": page["url"],
-                         "page_kind": page["kind"], "served": served, **summary})
-            scores = summary.get("scores") or {}
-            log(f"lighthouse {number}/{len(jobs)} {build} {preset} {served} "
-                f"/{page['url']}: " + (summary["error"] if summary.get("error") else " ".join(
-                    f"{name}={bench_report.fmt_score(value)}" for name, value in scores.items())))
-    return {"runs": runs, "version": LIGHTHOUSE_VERSION}
+def measure_lighthouse(full_site: Path, base_site: Path, pages: list[dict], work: Path,
+                       quick: bool) -> dict:
+    prefix = bench_sites.site_prefix(full_site)
+    roots = {build: serve_root(site, prefix, work / "lhci" / f"{build}-root")
+             for build, site in (("full", full_site), ("baseline", base_site))}
+    chosen = bench_report.lighthouse_pages(pages)
+    base_urls = {page["url"] for page in pages if (base_site / page["url"] / "index.html").is_file()}
+    mobile = chosen if quick else pages
+    jobs = [("full", "mobile", "gzip", [page["url"] for page in mobile]),
+            ("baseline", "mobile", "gzip", [page["url"] for page in mobile if page["url"] in base_urls])]
+    if not quick:
+        jobs += [("full", "desktop", "gzip", [page["url"] for page in chosen]),
+                 ("baseline", "desktop", "gzip", [page["url"] for page in chosen
+                                                  if page["url"] in base_urls]),
+                 ("full", "mobile", "plain", [page["url"] for page in chosen
+                                              if page["kind"] == "concept"])]
+    kinds = {page["url"]: page["kind"] for page in pages}
+    runs, version = [], None
+    for build, preset, served, urls in jobs:
+        cwd = work / "lhci" / f"{build}-{preset}-{served}"
+        log(f"lhci collect: {build} build, {preset}, {served}, {len(urls)} pages")
+        lhrs = lhci_collect(cwd, roots[build], [prefix + url for url in urls], served == "plain",
+                            preset if preset != "mobile" else None)
+        found = {}
+        for lhr in lhrs:
+            summary = bench_report.summarize_lhr(lhr, prefix)
+            found[summary["page"]] = summary
+            version = lhr.get("lighthouseVersion", version)
+        for url in urls:
+            summary = found.get(url, {"page": url, "error": "no report from lhci collect"})
+            runs.append({"build": build, "preset": preset, "served": served,
+                         "page_kind": kinds[url], **summary})
+    figures = {"runs": runs, "version": version, "lab_missing": not any(
+        page["kind"] == "lab" for page in pages)}
+    # The score targets (lighthouserc.yml), then page weight against a budget from the baseline.
+    cwd = work / "lhci" / "full-mobile-gzip"
+    figures["assertions"] = lhci_assert(cwd, f"--config={RC}")
+    figures["budgets"] = bench_report.weight_budgets(runs, prefix)
+    budget_file = work / "lhci" / "budget.json"
+    budget_file.write_text(json.dumps(figures["budgets"], indent=1))
+    figures["budget_assertions"] = lhci_assert(cwd, f"--budgetsFile={budget_file}")
+    return figures
 
 
 # ---------------------------------------------------------------------------------------------
 # Putting it together.
 
 def machine() -> str:
-    cpu = ""
     try:
         cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
                    if line.startswith("model name"))
@@ -482,45 +377,31 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu})" if cpu else f"{os.cpu_count()} cores"
 
 
-def versions() -> dict:
-    from importlib.metadata import version
-
-    found = {"Python": platform.python_version()}
-    for name, package in (("MkDocs", "mkdocs"), ("Material", "mkdocs-material"),
-                          ("mkdocs-jupyter", "mkdocs-jupyter"), ("Playwright", "playwright")):
-        try:
-            found[name] = version(package)
-        except Exception:
-            pass
+def command_output(*command: str, cwd: Path = REPO) -> str:
     try:
-        found["Chromium"] = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True,
-                                           timeout=30).stdout.split()[1]
-    except (OSError, IndexError, subprocess.TimeoutExpired):
-        pass
-    found["Lighthouse"] = LIGHTHOUSE_VERSION
-    return found
-
-
-def git(*args: str) -> str:
-    try:
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
+        return subprocess.run(command, cwd=cwd, capture_output=True, text=True,
                               timeout=30).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return ""
 
 
-def choose_lighthouse_pages(pages: list[dict]) -> tuple[list[dict], bool]:
-    by_kind = {}
-    landing = next((page for page in pages if page["kind"] == "landing"), None)
-    if landing:
-        by_kind["landing"] = landing
-    concepts = [page for page in pages if page["kind"] == "concept"]
-    if concepts:
-        by_kind["concept"] = max(concepts, key=lambda page: page["math"])
-    labs = [page for page in pages if page["kind"] == "lab"]
-    if labs:
-        by_kind["lab"] = labs[0]
-    return list(by_kind.values()), not labs
+def versions(lighthouse: str | None) -> dict:
+    from importlib.metadata import version
+
+    found = {"Python": platform.python_version()}
+    for name, package in (("MkDocs", "mkdocs"), ("Material", "mkdocs-material"),
+                          ("mkdocs-jupyter", "mkdocs-jupyter")):
+        found[name] = version(package)
+    found["hyperfine"] = command_output("hyperfine", "--version").removeprefix("hyperfine ")
+    lhci = TOOLS / "node_modules" / "@lhci" / "cli" / "package.json"
+    if lhci.is_file():
+        found["Lighthouse CI"] = json.loads(lhci.read_text())["version"]
+    if lighthouse:
+        found["Lighthouse"] = lighthouse
+    chromium = command_output(CHROMIUM, "--version").split()
+    if len(chromium) > 1:
+        found["Chromium"] = chromium[1]
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -528,91 +409,79 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "about",
                         help="where performance.md and performance.json go (default docs/about)")
     parser.add_argument("--quick", action="store_true",
-                        help="one run of each, no 1,000-page site: a trial of the benchmark itself")
+                        help="one run of each, no 1,000-page site, Lighthouse on three pages")
     parser.add_argument("--skip", action="append", default=[],
-                        choices=["builds", "reload", "scaling", "weight", "lighthouse"],
+                        choices=["builds", "examples", "reload", "scaling", "lighthouse", "test"],
                         help="leave a measurement out (for trying the benchmark)")
+    parser.add_argument("--test-command", default=os.environ.get("BENCH_TEST_COMMAND", "make test"),
+                        help="the command whose wall time is the test suite's (default: make test)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     parser.add_argument("--render", type=Path, metavar="JSON",
                         help="measure nothing: render the report from a saved performance.json")
     args = parser.parse_args(argv)
     if args.render:
-        figures = json.loads(args.render.read_text())
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "performance.md").write_text(bench_report.render_report(figures))
-        log(f"rendered {args.out / 'performance.md'} from {args.render}")
+        (args.out / "performance.md").write_text(bench_report.render_report(
+            json.loads(args.render.read_text())))
         return 0
-    column = 1 if args.quick else 0
-    if not Path(CHROMIUM).exists() and not {"weight", "lighthouse"} <= set(args.skip):
-        print(f"{CHROMIUM} is missing: run `make browser` first.", file=sys.stderr)
+    missing = [tool for tool in ("hyperfine", str(LHCI), CHROMIUM) if not shutil.which(tool)]
+    if missing:
+        print(f"missing: {', '.join(missing)}; `make bench` installs them "
+              "(scripts/ensure-browser.sh, scripts/ensure-bench-tools.sh)", file=sys.stderr)
         return 1
-
+    column = 1 if args.quick else 0
     started = time.perf_counter()
     load_average = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="course-bench-"))
     figures: dict = {}
+    # The commit the snapshot is of: the tree may change while the benchmark runs.
+    commit = command_output("git", "rev-parse", "--short", "HEAD") or "unknown"
+    dirty = bool(command_output("git", "status", "--porcelain", "--untracked-files=no"))
     try:
         source = bench_sites.snapshot(REPO, work / "source")
-        log(f"snapshot of the project in {source}")
-
+        project = bench_sites.snapshot(source, work / "project")
+        log(f"snapshot of the project in {project}")
         if "builds" in args.skip:
-            project = work / "project"
-            bench_sites.snapshot(source, project)
-            full_site, base_site = project / "_site", work / "baseline-site"
-            mkdocs_build(project, project / "mkdocs.yml", full_site)
-            mkdocs_build(project, project / BASELINE, base_site)
+            run([MKDOCS, "build", "--site-dir", str(project / "_site-full")], project)
+            run([MKDOCS, "build", "--config-file", BASELINE, "--site-dir",
+                 str(project / "_site-baseline")], project)
         else:
-            builds, project, full_site, base_site = measure_builds(
-                source, work, REPS["builds"][column])
-            figures["builds"] = builds
+            figures["builds"] = measure_builds(project, work, REPS["builds"][column])
             log("profiling one warm full build")
-            builds["profile"] = profile_build(project, work)
-
+            figures["builds"]["profile"] = profile_build(project, project / "mkdocs.yml",
+                                                         work / "profiled-site")
+        full_site, base_site = project / "_site-full", project / "_site-baseline"
         pages = [vars(page) for page in bench_sites.built_pages(full_site, project / "docs")]
         figures["pages"] = pages
-        prefix = bench_sites.site_prefix(full_site)
-        chosen, lab_missing = choose_lighthouse_pages(pages)
-        log("pages: " + ", ".join(f"/{page['url']} ({page['kind']}, {page['math']} math)"
-                                  for page in pages))
-
+        if "examples" not in args.skip:
+            figures["examples"] = measure_examples(project, work, REPS["examples"][column])
         if "reload" not in args.skip:
+            chosen = bench_report.lighthouse_pages(pages)
             edit_page = next((page for page in chosen if page["kind"] == "concept"), chosen[0])
-            reload = measure_reload(project, edit_page["src"], edit_page["url"],
-                                    REPS["reload"][column], False, work)
-            reload["page"] = edit_page["src"]
-            dirty = measure_reload(project, edit_page["src"], edit_page["url"],
-                                   REPS["reload_dirty"][column], True, work)
-            reload["dirty_samples"] = dirty["samples"]
-            figures["reload"] = reload
-
+            figures["reload"] = measure_reload(project, edit_page["src"], edit_page["url"],
+                                               REPS["reload"][column], False, work)
+            figures["reload"]["page"] = edit_page["src"]
+            figures["reload"]["dirty_samples"] = measure_reload(
+                project, edit_page["src"], edit_page["url"], REPS["reload"][column], True,
+                work)["samples"]
         if "scaling" not in args.skip:
-            sizes = measure_scaling(source, work, REPS["scaling"][column])
-            figures["scaling"] = {"sizes": sizes}
-
-        if "weight" not in args.skip:
-            figures["weight"] = measure_weight(full_site, base_site, pages, prefix)
-
+            figures["scaling"] = {"sizes": measure_scaling(source, work, REPS["scaling"][column])}
         if "lighthouse" not in args.skip:
-            figures["lighthouse"] = measure_lighthouse(full_site, base_site, chosen, work,
-                                                       not args.quick, prefix)
-            figures["lighthouse"]["lab_missing"] = lab_missing
-
+            figures["lighthouse"] = measure_lighthouse(full_site, base_site, pages, work, args.quick)
+        if "test" not in args.skip:
+            figures["test_suite"] = measure_test_suite(project, work, args.test_command)
         figures["meta"] = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "commit": git("rev-parse", "--short", "HEAD") or "unknown",
-            "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-            "machine": machine(),
-            "cores": os.cpu_count(),
-            "load_average": round(load_average, 2),
-            "versions": versions(),
-            "quick": args.quick,
-            "duration_s": round(time.perf_counter() - started, 1),
+            "commit": commit, "dirty": dirty,
+            "machine": machine(), "cores": os.cpu_count(),
+            "load_average": round(load_average, 2), "load_average_end": round(os.getloadavg()[0], 2),
+            "versions": versions((figures.get("lighthouse") or {}).get("version")),
+            "quick": args.quick, "duration_s": round(time.perf_counter() - started, 1),
         }
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "performance.json").write_text(json.dumps(figures, indent=1) + "\n")
         (args.out / "performance.md").write_text(bench_report.render_report(figures))
-        log(f"wrote {args.out / 'performance.md'} and performance.json in "
-            f"{figures['meta']['duration_s'] / 60:.1f} minutes")
+        log(f"wrote {args.out / 'performance.md'} in {figures['meta']['duration_s'] / 60:.1f} minutes")
         for target in bench_report.evaluate_targets(figures):
             log(f"{bench_report.verdict(target.met).strip('*'):>12}: {target.name}: {target.measured}")
     finally:

@@ -1,7 +1,7 @@
 """Sites for the benchmark: a snapshot of the project, synthetic sites of N pages, and what the
 built pages are (landing, concept, lab), so the benchmark works for whatever the site holds.
 
-No timing happens here; scripts/bench.py measures.
+No timing happens here; scripts/bench.py has hyperfine measure.
 """
 
 from __future__ import annotations
@@ -247,12 +247,6 @@ def built_pages(site: Path, docs: Path) -> list[BuiltPage]:
         pages.append(BuiltPage(url, source_of(url, docs), classify(url, text), count_math(text),
                                len(text.encode())))
     return sorted(pages, key=lambda page: page.url)
-
-
-def most_math(pages: list[BuiltPage], kind: str = "concept") -> BuiltPage | None:
-    """The page of that kind with the most <math> elements (the first by URL on a tie)."""
-    candidates = [page for page in pages if page.kind == kind]
-    return max(candidates, key=lambda page: page.math) if candidates else None
 
 
 SOURCE_SUFFIXES = (".md", ".ipynb", ".py")
