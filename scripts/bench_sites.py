@@ -54,7 +54,7 @@ import numpy as np
 
 # --8<-- [start:sequence_probability]
 def sequence_probability(token_probs):
-    """Probability of a whole response: the product of its token probabilities."""
+    """A response's probability: the product of its token probabilities."""
     return float(np.prod(token_probs))
 # --8<-- [end:sequence_probability]
 
