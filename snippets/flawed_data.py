@@ -68,16 +68,19 @@ def trained_flaw_probs(flaw_fraction, seed, n_prompts=200, n_test_prompts=1000):
     return response_probs(weights, new_prompts)[:, FLAWED]
 
 
-def trained_flaw_rate(flaw_fraction, seed, n_prompts=200, n_test_prompts=1000):
+def trained_flaw_rate(flaw_fraction, seed, n_prompts=200,
+                      n_test_prompts=1000):
     """The model's flaw rate when it samples at temperature 1: the mean
     probability of the flawed response on new prompts."""
-    return float(trained_flaw_probs(flaw_fraction, seed, n_prompts, n_test_prompts).mean())
+    probs = trained_flaw_probs(flaw_fraction, seed, n_prompts, n_test_prompts)
+    return float(probs.mean())
 
 
 def greedy_flaw_rate(flaw_fraction, seed, n_prompts=200):
     """The flaw rate under greedy decoding: the share of new prompts whose
     most likely response is the flawed one."""
-    return float(np.mean(trained_flaw_probs(flaw_fraction, seed, n_prompts) > 0.5))
+    probs = trained_flaw_probs(flaw_fraction, seed, n_prompts)
+    return float(np.mean(probs > 0.5))
 
 
 def flaw_rate_sweep(fractions=FLAW_FRACTIONS, seeds=SEEDS):
@@ -139,11 +142,12 @@ def chat_log_question(seed):
     """What SFT on the chat logs does on new questions like the ones answered
     wrongly, for two ways the 5% can be spread: at random over all
     questions, or all on one kind of question (5% of the logs)."""
+    n, share = N_CHAT_LOGS, WRONG_SHARE
     return {
-        "scattered, sampling": trained_flaw_rate(WRONG_SHARE, seed, N_CHAT_LOGS),
-        "scattered, greedy": greedy_flaw_rate(WRONG_SHARE, seed, N_CHAT_LOGS),
-        "one kind, sampling": systematic_flaw(seed, N_CHAT_LOGS, WRONG_SHARE)[0],
-        "one kind, greedy": systematic_flaw_greedy(seed, N_CHAT_LOGS, WRONG_SHARE),
+        "scattered, sampling": trained_flaw_rate(share, seed, n),
+        "scattered, greedy": greedy_flaw_rate(share, seed, n),
+        "one kind, sampling": systematic_flaw(seed, n, share)[0],
+        "one kind, greedy": systematic_flaw_greedy(seed, n, share),
     }
 # --8<-- [end:chat_logs]
 
