@@ -9,6 +9,7 @@
 - A page links the print edition (made by print-site, not a Markdown page, so MkDocs cannot check
   or rewrite a link to it) as <a href="@print_page">; the hook writes the right relative URL, which
   differs between the online and the offline build.
+- What an example prints is kept out of the search index (data-search-exclude).
 - markdown-exec reports a failing fence without saying which page holds it; this hook prefixes its
   warnings with the page's path, so a broken example names its file, and leaves out the copy of
   the fence's whole code (snippet included) that it prints before the traceback: the traceback
@@ -74,7 +75,14 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+# What an example printed (markdown-exec's result="text" blocks) stays out of the search index,
+# as the labs' outputs do: search finds a page by its prose and its code, and every page loads
+# the index. Material's search parser matches elements by tag name, so the mark goes on <code>.
+PRINTED_OUTPUT = '<div class="language-text highlight"><pre><span></span><code>'
+
+
 def on_page_content(html, page, config, files):
+    html = html.replace(PRINTED_OUTPUT, PRINTED_OUTPUT.replace("<code>", "<code data-search-exclude>"))
     if PRINT_PAGE_TOKEN not in html:
         return html
     if "print-site" not in config["plugins"]:
