@@ -532,7 +532,9 @@ def render_report(figures: dict) -> str:
         f", load average {meta['load_average']:.1f} at the start and "
         f"{meta.get('load_average_end', meta['load_average']):.1f} at the end")
     out = ["---", "description: How fast the course site builds, reloads and loads, measured "
-           "against a plain Material site built from the same pages.", "---", "",
+           "against a plain Material site built from the same pages.",
+           # For contributors: kept out of the students' search index, which every page loads.
+           "search:", "  exclude: true", "---", "",
            "# Performance { #performance }", "",
            "How much the course's machinery (examples run at build time, notebooks, math rendered "
            "to MathML, check-yourself questions, git dates, the print edition) costs, measured "
