@@ -86,3 +86,25 @@ def test_quiz_math_keeps_less_than_away_from_html():
     markdown = "```quiz\nWhat is $P(y_t \\mid y_{<t})$?\n\n- [x] A\n    Yes, $a > b$.\n- [ ] B\n    No.\n```\n"
     html = quiz.expand_quizzes(markdown, "page.md")
     assert r"$P(y_t \mid y_{\lt t})$" in html and r"$a \gt b$" in html
+
+
+notebooks = load_hook("notebooks")
+
+
+def test_notebook_stylesheet_keeps_only_rules_that_can_apply():
+    css = """
+    .jupyter-wrapper { --jp-used: var(--jp-base); --jp-base: #123; --jp-unused: #fff; }
+    .jp-Cell .jp-InputArea { color: var(--jp-used); }
+    .jp-Toolbar .jp-Button { color: red; }
+    .jp-Cell:not(.jp-mod-noOutputs) { margin: 1px; }
+    .jp-Dialog, .jp-OutputArea { padding: 2px; }
+    @media print { .jp-Cell { break-inside: avoid; } .jp-Toolbar { display: none; } }
+    @keyframes jp-spin { to { transform: rotate(1turn); } }
+    """
+    out = notebooks.trim_stylesheet(css, {"jupyter-wrapper", "jp-Cell", "jp-InputArea", "jp-OutputArea"})
+    assert ".jp-Cell .jp-InputArea { color:var(--jp-used) }" in out.replace(": ", ":")
+    assert "--jp-used" in out and "--jp-base" in out and "--jp-unused" not in out
+    assert "jp-Toolbar" not in out and "jp-Dialog" not in out and "jp-spin" not in out
+    assert ".jp-Cell:not(.jp-mod-noOutputs)" in out and ".jp-OutputArea {" in out
+    assert "@media print" in out and "break-inside" in out
+

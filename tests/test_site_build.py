@@ -124,3 +124,15 @@ def test_shown_code_is_indexed_by_the_names_it_uses(built_site):
 def test_search_index_stays_small(built_site):
     """Every page downloads the index on its first search: keep it under 300 KB."""
     assert (built_site / "search" / "search_index.json").stat().st_size < 300_000
+
+
+def test_the_labs_stylesheet_is_trimmed(built_site):
+    """A lab page loads the notebook rules it uses (about 20 KB), not JupyterLab's 590 KB."""
+    lab = (built_site / "labs" / "what-sft-learns" / "index.html").read_text()
+    names = re.findall(r'href="[./]*assets/(jupyter-[0-9a-f]{12}\.css)"', lab)
+    assert len(names) == 1, names
+    css = (built_site / "assets" / names[0]).read_text()
+    assert len(css) < 60_000, f"{names[0]}: {len(css)} bytes"
+    for rule in (".jp-OutputArea-output", ".highlight-ipynb .k", "--jp-cell-editor-background"):
+        assert rule in css, f"{rule} missing from {names[0]}"
+    assert "jp-Toolbar" not in css and "lm-Widget" not in css
