@@ -59,7 +59,8 @@ def test_a_character_the_font_lacks_is_drawn_with_one_it_has():
 
 def test_math_characters_are_read_from_every_math_element():
     page = "<p>a</p><math><mi>x</mi><mo>&lt;</mo><mn>2</mn></math> b <math><mi>π</mi></math>"
-    assert mathml.math_characters(page) == {"x", "<", "2", "π"}
+    # A one-letter <mi> is drawn in its mathematical italic form: the font needs both.
+    assert mathml.math_characters(page) == {"x", "<", "2", "π", "\U0001d465", "\U0001d70b"}
 
 
 def test_notebook_math_is_rendered_outside_code_only():
@@ -108,3 +109,16 @@ def test_notebook_stylesheet_keeps_only_rules_that_can_apply():
     assert ".jp-Cell:not(.jp-mod-noOutputs)" in out and ".jp-OutputArea {" in out
     assert "@media print" in out and "break-inside" in out
 
+
+
+figures = load_hook("figures")
+
+
+def test_a_figure_gets_the_width_that_keeps_its_text_at_11_px():
+    svg = ('<figure class="course-figure"><svg role="img" width="440pt" viewBox="0 0 440 300">'
+           '<text style="font-size: 11px">a</text><text style="font: 10px sans-serif">b</text></svg>'
+           "<figcaption>C.</figcaption></figure>")
+    out = figures.legible_figures(svg)
+    # The 10-unit text is 11 px when the 440-unit-wide SVG is drawn 484 px wide.
+    assert '<div class="figure-scroll"><svg style="min-width: calc(484px + 0.6rem)" role="img"' in out
+    assert out.endswith("</svg></div><figcaption>C.</figcaption></figure>")
