@@ -157,7 +157,17 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+# print-site adds its stylesheets and script to every page; only the print edition uses them, and
+# it is written by print-site itself, never through on_post_page. (Instant navigation cannot carry
+# a reader into the print edition without them: it only follows links to pages in the sitemap,
+# and the print edition is not in it.)
+PRINT_SITE_ASSETS = re.compile(r'\s*<link rel="stylesheet" href="[^"]*css/print-site(?:-[a-z]+)?\.css">'
+                               r'|\s*<script src="[^"]*js/print-site\.js"></script>')
+
+
 def on_post_page(output, page, config):
-    """The names were for the index: the page shows the code itself."""
+    """The names were for the index: the page shows the code itself. print-site's assets are for
+    the print edition only."""
     output = IDENTIFIERS.sub("", output).replace("<pre data-search-exclude", "<pre")
-    return output.replace("<math data-search-exclude", "<math")
+    output = output.replace("<math data-search-exclude", "<math")
+    return PRINT_SITE_ASSETS.sub("", output)
