@@ -110,33 +110,52 @@ MARK_PROBES = """() => {
 }""".replace("TEXT_ELEMENTS", ", ".join(TEXT_ELEMENTS))
 
 
-def test_math_is_drawn_with_the_self_hosted_font_on_every_page(new_context, base_url, math_pages):
-    """CSS.getPlatformFontsForNode names the fonts Chromium really used for an element's text:
-    on every page with math, for every character drawn, only the served Noto Sans Math."""
-    tab = new_context(viewport=DESKTOP).new_page()
+def fonts_drawing_math(tab, where: str) -> tuple[list[str], int]:
+    """(problems, elements probed) for the page open in `tab`: for every character its math draws,
+    the fonts Chromium used (CSS.getPlatformFontsForNode) must be the served Noto Sans Math."""
     cdp = tab.context.new_cdp_session(tab)
     cdp.send("DOM.enable")
     cdp.send("CSS.enable")
+    tab.evaluate("document.fonts.ready.then(() => true)")
+    if not tab.evaluate(MARK_PROBES):
+        return [f"{where}: no visible math to probe"], 0
+    problems, probed = [], 0
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-font-probe]"})["nodeIds"]:
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        probed += 1
+        wrong = [f"{font['familyName']} ({font['glyphCount']} glyphs)" for font in fonts
+                 if font["familyName"] != FONT_FAMILY or not font["isCustomFont"]]
+        if wrong or not fonts:
+            text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
+            problems.append(f"{where}: {html.unescape(text)[:80]} drawn with {wrong or 'nothing'}")
+    cdp.detach()
+    return problems, probed
+
+
+def test_math_is_drawn_with_the_self_hosted_font_on_every_page(new_context, base_url, math_pages):
+    """On every page with math, for every character drawn, only the served Noto Sans Math."""
+    tab = new_context(viewport=DESKTOP).new_page()
     problems, probed = [], 0
     for page in math_pages:
         tab.goto(base_url + page.path)
         tab.wait_for_load_state("load")
-        tab.evaluate("document.fonts.ready.then(() => true)")
-        count = tab.evaluate(MARK_PROBES)
-        if not count:
-            problems.append(f"/{page.path}: no visible math to probe")
-            continue
-        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-        for node in cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": "[data-font-probe]"})["nodeIds"]:
-            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-            probed += 1
-            wrong = [f"{font['familyName']} ({font['glyphCount']} glyphs)" for font in fonts
-                     if font["familyName"] != FONT_FAMILY or not font["isCustomFont"]]
-            if wrong or not fonts:
-                text = cdp.send("DOM.getOuterHTML", {"nodeId": node})["outerHTML"]
-                problems.append(f"/{page.path}: {html.unescape(text)[:80]} drawn with {wrong or 'nothing'}")
+        found, count = fonts_drawing_math(tab, f"/{page.path}")
+        problems += found
+        probed += count
     assert not problems, "math not in the self-hosted font:\n" + "\n".join(problems[:30])
     assert probed >= len(math_pages)
+
+
+def test_the_print_edition_opened_from_disk_draws_math_in_the_font(new_context, site_dir):
+    """Printed to PDF from disk (file://), as tests/browser/test_print_edition.py and a course kit
+    do, the print edition draws its math in the served font too."""
+    tab = new_context(viewport=DESKTOP).new_page()
+    tab.goto((site_dir / "print_page" / "index.html").as_uri())
+    tab.wait_for_load_state("load")
+    problems, probed = fonts_drawing_math(tab, "print_page/index.html from file://")
+    assert not problems, "\n".join(problems[:30])
+    assert probed > 50
 
 
 def load_mathml_hook():
