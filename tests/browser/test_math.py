@@ -110,6 +110,16 @@ MARK_PROBES = """() => {
 }""".replace("TEXT_ELEMENTS", ", ".join(TEXT_ELEMENTS))
 
 
+# For each visible display formula: how much further than its box its content reaches (scrollHeight,
+# which counts the glyphs' ink in MathML; whole pixels, so up to about 2 px is rounding), and the room
+# between the <math> box and the display box above and below it (CSS px).
+DISPLAY_FIT = """() => [...document.querySelectorAll(".math-display")].filter(box => box.checkVisibility())
+  .map(box => {
+    const outer = box.getBoundingClientRect(), math = box.querySelector("math").getBoundingClientRect();
+    return [box.scrollHeight - outer.height, Math.min(math.top - outer.top, outer.bottom - math.bottom)];
+  })"""
+
+
 def fonts_drawing_math(tab, where: str) -> tuple[list[str], int]:
     """(problems, elements probed) for the page open in `tab`: for every character its math draws,
     the fonts Chromium used (CSS.getPlatformFontsForNode) must be the served Noto Sans Math."""
@@ -143,7 +153,12 @@ def test_math_is_drawn_with_the_self_hosted_font_on_every_page(new_context, base
         found, count = fonts_drawing_math(tab, f"/{page.path}")
         problems += found
         probed += count
-    assert not problems, "math not in the self-hosted font:\n" + "\n".join(problems[:30])
+        # A display formula's box holds its limits and scripts: nothing overflows it vertically
+        # (which would clip ink, or show a vertical scrollbar where scrollbars take room).
+        problems += [f"/{page.path}: display formula {index + 1} reaches {overflow:.1f} px past its box, "
+                     f"{room:.1f} px of room" for index, (overflow, room) in enumerate(tab.evaluate(DISPLAY_FIT))
+                     if overflow > 2.5 or room < 4]
+    assert not problems, "math not in the self-hosted font, or clipped:\n" + "\n".join(problems[:30])
     assert probed >= len(math_pages)
 
 
