@@ -9,7 +9,12 @@
 - A page links the print edition (made by print-site, not a Markdown page, so MkDocs cannot check
   or rewrite a link to it) as <a href="@print_page">; the hook writes the right relative URL, which
   differs between the online and the offline build.
-- What an example prints is kept out of the search index (data-search-exclude).
+- What an example prints is kept out of the search index (data-search-exclude), and so is shown
+  code: every page loads the whole index. In its place the index holds the names that each code
+  block defines or uses (`masked_sequence_loss`, `logaddexp`), once per section, so that a search
+  for a function or variable still finds the section that shows it. The list is for the index
+  only: it is taken out of the page again before the page is written. Formulas stay out of the
+  index too (their text, "θ~=arg maxθ∑...", matches no query).
 - markdown-exec reports a failing fence without saying which page holds it; this hook prefixes its
   warnings with the page's path, so a broken example names its file, and leaves out the copy of
   the fence's whole code (snippet included) that it prints before the traceback: the traceback
@@ -19,10 +24,14 @@
   source file.
 """
 
+import html as html_module
+import io
+import keyword
 import logging
 import os
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -89,3 +98,76 @@ def on_page_content(html, page, config, files):
         raise PluginError(f"docs/{page.file.src_uri}: links the print edition, but print-site is off")
     print_page = "print_page/" if config["use_directory_urls"] else "print_page.html"
     return html.replace(PRINT_PAGE_TOKEN, get_relative_url(print_page, page.url))
+
+
+# Shown code in the search index: the names only (see the module's docstring).
+CODE_BLOCK = re.compile(r"<pre\b(?P<attrs>[^>]*)>(?P<code>.*?)</pre>", re.DOTALL)
+HEADING_ID = re.compile(r"<h[1-6][^>]*\bid=\"(?P<id>[^\"]+)\"")
+NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+IDENTIFIERS = re.compile(r'<p data-course-identifiers>.*?</p>', re.DOTALL)
+
+
+def python_names(code: str) -> list[str]:
+    """The NAME tokens of Python code (not its comments or strings); for code that is not Python
+    (a shell line), every word that looks like a name."""
+    try:
+        return [token.string for token in tokenize.generate_tokens(io.StringIO(code).readline)
+                if token.type == tokenize.NAME]
+    except (tokenize.TokenError, SyntaxError):
+        return NAME.findall(code)
+
+
+def code_names(code_html: str) -> list[str]:
+    """The names a block of code uses, in order, once each: no keywords, and no one- and
+    two-letter names (`x`, `np`), which no reader searches for."""
+    code = html_module.unescape(re.sub(r"<[^>]+>", "", code_html))
+    return list(dict.fromkeys(name for name in python_names(code)
+                              if len(name) > 2 and not keyword.iskeyword(name)))
+
+
+def index_names_not_code(content: str) -> str:
+    """Each code block marked data-search-exclude, followed by a paragraph of its names (those not
+    yet listed in the same section) for the index."""
+    out, position, listed, section = [], 0, set(), None
+    headings = [(match.start(), match["id"]) for match in HEADING_ID.finditer(content)]
+    for block in CODE_BLOCK.finditer(content):
+        if "data-search-exclude" in block.group(0):  # printed output: nothing to index
+            continue
+        here = next((heading for start, heading in reversed(headings) if start < block.start()), None)
+        if here != section:
+            listed, section = set(), here
+        names = [name for name in code_names(block["code"]) if name not in listed]
+        listed.update(names)
+        out.append(content[position:block.start()])
+        out.append(f"<pre data-search-exclude{block['attrs']}>{block['code']}</pre>")
+        if names:
+            out.append(f"<p data-course-identifiers><code>{' '.join(names)}</code></p>")
+        position = block.end()
+    out.append(content[position:])
+    return "".join(out)
+
+
+# Before the search plugin (priority 0) indexes the page.
+@event_priority(10)
+def on_page_context(context, page, config, nav):
+    if page.content and "<pre" in page.content:
+        page.content = index_names_not_code(page.content)
+    if page.content and "<math" in page.content:
+        page.content = page.content.replace("<math", "<math data-search-exclude")
+    return context
+
+
+# print-site adds its stylesheets and script to every page; only the print edition uses them, and
+# it is written by print-site itself, never through on_post_page. (Instant navigation cannot carry
+# a reader into the print edition without them: it only follows links to pages in the sitemap,
+# and the print edition is not in it.)
+PRINT_SITE_ASSETS = re.compile(r'\s*<link rel="stylesheet" href="[^"]*css/print-site(?:-[a-z]+)?\.css">'
+                               r'|\s*<script src="[^"]*js/print-site\.js"></script>')
+
+
+def on_post_page(output, page, config):
+    """The names were for the index: the page shows the code itself. print-site's assets are for
+    the print edition only."""
+    output = IDENTIFIERS.sub("", output).replace("<pre data-search-exclude", "<pre")
+    output = output.replace("<math data-search-exclude", "<math")
+    return PRINT_SITE_ASSETS.sub("", output)

@@ -11,7 +11,10 @@ and the actions a student needs at the top of each lab.
   elements (on an outer <div> the exclusion would end at its first nested </div>).
 - nbconvert inlines about 590 KB of JupyterLab CSS into every lab page (and the print edition
   repeats it once per lab). It is moved into one stylesheet, assets/jupyter-HASH.css, that the
-  browser downloads once and caches.
+  browser downloads once and caches, and cut down to the rules that can apply to the built pages:
+  a rule stays when every class its selector names is used by a page that links the stylesheet
+  (JupyterLab's rules for toolbars, widgets, dialogs and the like go), and a custom property
+  (--jp-...) stays when a remaining rule uses it. What remains is about a tenth.
 - A figure's text alternative is its code cell's metadata "alt" (nbconvert would write "No
   description has been provided for this image"); a cell that draws without one stops the build,
   naming the lab and the cell.
@@ -27,6 +30,7 @@ import json
 import re
 from pathlib import Path, PurePosixPath
 
+import tinycss2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
@@ -43,6 +47,9 @@ SEARCH_EXCLUDED = re.compile(
 )
 STYLE_BLOCK = re.compile(r'<style[^>]*>.*?</style>\s*', re.DOTALL)
 STYLESHEET_TOKEN = "@jupyter_css/"
+CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][-\w]*)")
+VAR_REFERENCE = re.compile(r"var\(\s*(--[-\w]+)")
 NBCONVERT_ALT = 'alt="No description has been provided for this image"'
 CELL_START = re.compile(r'(?=<div class="jp-Cell [^"]*" id="cell-id=)')
 CELL_ID = re.compile(r'id="cell-id=([^"]+)"')
@@ -120,14 +127,128 @@ def on_post_page(output, page, config):
     return output.replace(STYLESHEET_TOKEN, get_relative_url("assets/", page.url).rstrip("/") + "/")
 
 
+def split_selectors(prelude) -> list[str]:
+    """A rule's selector list, one selector per item (commas inside :is(...) stay inside)."""
+    selectors, current = [], []
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append(tinycss2.serialize(current).strip())
+            current = []
+        else:
+            current.append(token)
+    selectors.append(tinycss2.serialize(current).strip())
+    return [selector for selector in selectors if selector]
+
+
+def required_classes(selector: str) -> set[str]:
+    """The classes an element must have for `selector` to match it: those outside parentheses
+    (a class inside :not(...) or :is(...) is not required)."""
+    while True:
+        outside = re.sub(r"\([^()]*\)", "", selector)
+        if outside == selector:
+            return set(CLASS_SELECTOR.findall(selector))
+        selector = outside
+
+
+def kept_rules(rules, classes: set[str]) -> list[tuple[str, list | str]]:
+    """(prelude, declarations) of each rule whose selectors can match, and (at-rule text, nested)
+    of @media blocks with such rules; selectors naming a class no page uses are dropped."""
+    out = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            selectors = [selector for selector in split_selectors(rule.prelude)
+                         if required_classes(selector) <= classes]
+            if selectors:
+                declarations = [d for d in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
+                                                                            skip_whitespace=True)
+                                if d.type == "declaration"]
+                out.append((", ".join(selectors), declarations))
+        elif rule.type == "at-rule" and rule.lower_at_keyword == "media" and rule.content:
+            nested = kept_rules(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
+                                classes)
+            if nested:
+                out.append(("@media" + tinycss2.serialize(rule.prelude).rstrip(), nested))
+        elif rule.type == "at-rule" and rule.lower_at_keyword.endswith("keyframes"):
+            out.append((rule.serialize(), "keyframes"))
+    return out
+
+
+def trim_stylesheet(css: str, classes: set[str]) -> str:
+    """The rules of `css` that can apply to pages using `classes`, with the custom properties they
+    use (directly or through other custom properties) and no others."""
+    rules = kept_rules(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), classes)
+
+    def declarations(blocks):
+        for _prelude, body in blocks:
+            if isinstance(body, list) and body and hasattr(body[0], "name"):
+                yield from body
+            elif isinstance(body, list):
+                yield from declarations(body)
+
+    defined = {}
+    for declaration in declarations(rules):
+        if declaration.name.startswith("--"):
+            defined.setdefault(declaration.name, []).append(tinycss2.serialize(declaration.value))
+    used = set(VAR_REFERENCE.findall(" ".join(tinycss2.serialize(d.value) for d in declarations(rules)
+                                              if not d.name.startswith("--"))))
+    pending = list(used)
+    while pending:
+        for value in defined.get(pending.pop(), []):
+            for name in VAR_REFERENCE.findall(value):
+                if name not in used:
+                    used.add(name)
+                    pending.append(name)
+    text_of_kept = []
+
+    def write(blocks, indent=""):
+        out = []
+        for prelude, body in blocks:
+            if body == "keyframes":
+                continue
+            if body and not hasattr(body[0], "name"):  # @media
+                inner = write(body, indent + "  ")
+                if inner:
+                    out.append(f"{indent}{prelude} {{\n" + "\n".join(inner) + f"\n{indent}}}")
+                continue
+            kept = [f"{d.name}:{tinycss2.serialize(d.value)}{' !important' if d.important else ''}"
+                    for d in body if not d.name.startswith("--") or d.name in used]
+            if kept:
+                out.append(f"{indent}{prelude} {{ " + "; ".join(kept) + " }")
+                text_of_kept.append(out[-1])
+        return out
+
+    body = write(rules)
+    animations = " ".join(text_of_kept)
+    keyframes = [prelude for prelude, kind in rules if kind == "keyframes"
+                 if re.search(r"keyframes\s+([-\w]+)", prelude) and
+                 re.search(r"keyframes\s+([-\w]+)", prelude)[1] in animations]
+    return "\n".join(body + keyframes) + "\n"
+
+
+def classes_of(html: str) -> set[str]:
+    return {name for value in CLASS_ATTRIBUTE.findall(html) for name in value.split()}
+
+
 # After print-site (priority 0) has written the print edition, which no on_post_page sees.
 @event_priority(-100)
 def on_post_build(config):
+    """Write each notebook stylesheet, trimmed to what the pages that link it use, under a name
+    made from its trimmed content, and point those pages at it."""
     site = Path(config["site_dir"])
-    for name, css in stylesheets.items():
-        (site / "assets" / name).write_text(css, encoding="utf-8")
+    pages = {}
     for html_file in site.rglob("*.html"):
         html = html_file.read_text(encoding="utf-8")
+        if any(name in html for name in stylesheets):
+            pages[html_file] = html
+    for name, css in stylesheets.items():
+        users = [html for html in pages.values() if name in html]
+        trimmed = trim_stylesheet(css, set().union(*map(classes_of, users))) if users else css
+        final = f"jupyter-{hashlib.sha256(trimmed.encode()).hexdigest()[:12]}.css"
+        (site / "assets" / final).write_text(trimmed, encoding="utf-8")
+        for html_file, html in pages.items():
+            pages[html_file] = html.replace(name, final)
+    for html_file, html in pages.items():
         if STYLESHEET_TOKEN in html:
             assets = get_relative_url("assets/", html_file.parent.relative_to(site).as_posix() + "/")
-            html_file.write_text(html.replace(STYLESHEET_TOKEN, assets.rstrip("/") + "/"), encoding="utf-8")
+            html = html.replace(STYLESHEET_TOKEN, assets.rstrip("/") + "/")
+        html_file.write_text(html, encoding="utf-8")

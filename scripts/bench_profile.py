@@ -24,7 +24,7 @@ CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
         "/fastjsonschema/", "/referencing/", "/rpds/", "/tornado/")),
     ("git dates", ("mkdocs_git_revision_date", "/git/", "/gitdb/", "/babel/")),
     ("print page", ("mkdocs_print_site_plugin",)),
-    ("math (MathML)", ("/latex2mathml/", "/hooks/mathml.py")),
+    ("math (MathML, font subset)", ("/math_core/", "/fontTools/", "/brotli", "/hooks/mathml.py")),
     ("project hooks", ("/hooks/",)),
     ("search index", ("/material/plugins/search/", "/mkdocs/contrib/search/")),
     ("page templates (Material)", ("/jinja2/", "/material/templates/", "/markupsafe/",

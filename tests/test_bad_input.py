@@ -28,10 +28,12 @@ def page(body: str) -> str:
         ('```python exec="on" notest\nraise ValueError("example broke")\n```',
          ["docs/index.md", "markdown_exec", "example broke"]),
         (r"A formula \( \frac{1}{ \).", ["docs/index.md", "cannot render the formula"]),
-        (r"A formula \( \notacommand x \).", ["docs/index.md", r"unknown TeX command \notacommand"]),
+        (r"A formula \( \notacommand x \).", ["docs/index.md", r'Unknown command "\notacommand"']),
+        (r"A formula \( \text{ሀ} + 1 \).", ["docs/index.md", r"\text{ሀ} + 1", "U+1200", "no glyph"]),
     ],
     ids=["link", "anchor", "snippet-file", "snippet-section", "quiz-no-answer",
-         "quiz-no-explanation", "exec-raises", "formula-unreadable", "formula-unknown-command"],
+         "quiz-no-explanation", "exec-raises", "formula-unreadable", "formula-unknown-command",
+         "formula-glyph-not-in-font"],
 )
 def test_defect_fails_the_build_and_names_the_place(make_site, body, expected):
     result = make_site({"index.md": page(body)})

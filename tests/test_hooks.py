@@ -21,12 +21,46 @@ quiz = load_hook("quiz")
 
 
 @pytest.mark.parametrize(("tex", "word"), [
-    (r"\arg\max_\theta", "<mtext>arg</mtext>"),
-    (r"\operatorname{softmax}(z)", "<mtext>softmax</mtext>"),
-    (r"\operatorname*{arg\,max}_\theta", "<mtext>arg&#x000A0;max</mtext>"),
+    (r"\arg\max_\theta", "<mi>arg</mi>"),
+    (r"\operatorname{softmax}(z)", "<mi>softmax</mi>"),
+    (r"\operatorname*{arg\,max}_\theta", "<mi>arg\u2009max</mi>"),
 ])
 def test_operator_names_render_as_upright_words(tex, word):
+    """A name of several letters in one <mi> is drawn upright (MathML Core), not as a product of
+    italic letters."""
     assert word in mathml.tex_to_mathml(tex, "inline", "page.md")
+
+
+@pytest.mark.parametrize(("tex", "expected", "wrong"), [
+    # "log" then a thin space (the function-application operator's lspace), not "logσ".
+    (r"\log \sigma(x)", '<mi>log</mi></mrow><mo lspace="0.1667em">&ApplyFunction;</mo><mi>σ</mi>', None),
+    # A leading minus is a sign: no space on either side, as if it were a subtraction.
+    (r"-\log 0.2", '<math><mo lspace="0" rspace="0">−</mo>', "<math><mo>−</mo>"),
+    # Inside a subscript, "< t" is not spaced as a relation.
+    (r"y_{\lt t}", '<msub><mi>y</mi><mrow><mo lspace="0" rspace="0">&lt;</mo><mi>t</mi></mrow></msub>', None),
+])
+def test_spacing_of_functions_signs_and_relations_in_scripts(tex, expected, wrong):
+    out = mathml.tex_to_mathml(tex, "inline", "page.md")
+    assert expected in out, out
+    assert wrong is None or wrong not in out
+
+
+def test_punctuation_after_inline_math_stays_on_its_line():
+    out = mathml.render_math('<p>so <span class="arithmatex">\\(x\\)</span>, then</p>', "page.md")
+    assert out.startswith('<p>so <span class="math-nowrap"><math>') and out.endswith("</math>,</span> then</p>")
+
+
+def test_a_character_the_font_lacks_is_drawn_with_one_it_has():
+    """math-core writes \\tilde's accent as U+02DC, which Noto Sans Math lacks; U+007E is the same
+    accent in MathML (and stretches)."""
+    out = mathml.tex_to_mathml(r"\tilde{\theta}", "inline", "page.md")
+    assert "\u02dc" not in out and '<mover accent="true"><mi>θ</mi><mo stretchy="false">~</mo></mover>' in out
+
+
+def test_math_characters_are_read_from_every_math_element():
+    page = "<p>a</p><math><mi>x</mi><mo>&lt;</mo><mn>2</mn></math> b <math><mi>π</mi></math>"
+    # A one-letter <mi> is drawn in its mathematical italic form: the font needs both.
+    assert mathml.math_characters(page) == {"x", "<", "2", "π", "\U0001d465", "\U0001d70b"}
 
 
 def test_notebook_math_is_rendered_outside_code_only():
@@ -53,3 +87,38 @@ def test_quiz_math_keeps_less_than_away_from_html():
     markdown = "```quiz\nWhat is $P(y_t \\mid y_{<t})$?\n\n- [x] A\n    Yes, $a > b$.\n- [ ] B\n    No.\n```\n"
     html = quiz.expand_quizzes(markdown, "page.md")
     assert r"$P(y_t \mid y_{\lt t})$" in html and r"$a \gt b$" in html
+
+
+notebooks = load_hook("notebooks")
+
+
+def test_notebook_stylesheet_keeps_only_rules_that_can_apply():
+    css = """
+    .jupyter-wrapper { --jp-used: var(--jp-base); --jp-base: #123; --jp-unused: #fff; }
+    .jp-Cell .jp-InputArea { color: var(--jp-used); }
+    .jp-Toolbar .jp-Button { color: red; }
+    .jp-Cell:not(.jp-mod-noOutputs) { margin: 1px; }
+    .jp-Dialog, .jp-OutputArea { padding: 2px; }
+    @media print { .jp-Cell { break-inside: avoid; } .jp-Toolbar { display: none; } }
+    @keyframes jp-spin { to { transform: rotate(1turn); } }
+    """
+    out = notebooks.trim_stylesheet(css, {"jupyter-wrapper", "jp-Cell", "jp-InputArea", "jp-OutputArea"})
+    assert ".jp-Cell .jp-InputArea { color:var(--jp-used) }" in out.replace(": ", ":")
+    assert "--jp-used" in out and "--jp-base" in out and "--jp-unused" not in out
+    assert "jp-Toolbar" not in out and "jp-Dialog" not in out and "jp-spin" not in out
+    assert ".jp-Cell:not(.jp-mod-noOutputs)" in out and ".jp-OutputArea {" in out
+    assert "@media print" in out and "break-inside" in out
+
+
+
+figures = load_hook("figures")
+
+
+def test_a_figure_gets_the_width_that_keeps_its_text_at_11_px():
+    svg = ('<figure class="course-figure"><svg role="img" width="440pt" viewBox="0 0 440 300">'
+           '<text style="font-size: 11px">a</text><text style="font: 10px sans-serif">b</text></svg>'
+           "<figcaption>C.</figcaption></figure>")
+    out = figures.legible_figures(svg)
+    # The 10-unit text is 11 px when the 440-unit-wide SVG is drawn 484 px wide.
+    assert '<div class="figure-scroll"><svg style="min-width: calc(484px + 0.6rem)" role="img"' in out
+    assert out.endswith("</svg></div><figcaption>C.</figcaption></figure>")

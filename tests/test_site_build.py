@@ -104,6 +104,35 @@ def test_lab_outputs_stay_out_of_the_search_index(built_site):
     assert "Try this" in index  # the lab's prose is found
 
 
+def test_shown_code_is_indexed_by_the_names_it_uses(built_site):
+    """A code block is in the index as the names it defines and uses (a search for
+    `masked_sequence_loss` finds the section that shows it), not as code; the page shows the code
+    and not the list; formulas stay out of the index."""
+    import json
+
+    entries = json.loads((built_site / "search" / "search_index.json").read_text())["docs"]
+    section = next(entry["text"] for entry in entries if entry["location"] == "sft/objective/#masked-prompt")
+    assert "masked_sequence_loss" in section
+    assert not any("def masked_sequence_loss(" in entry["text"] for entry in entries)
+    assert not any("∑" in entry["text"] or "&ApplyFunction;" in entry["text"] for entry in entries)
+    page = (built_site / "sft" / "objective" / "index.html").read_text()
+    assert '<span class="k">def</span><span class="w"> </span><span class="nf">masked_sequence_loss</span>' in page
+    assert "data-course-identifiers" not in page and "<pre data-search-exclude" not in page
+    assert "<math data-search-exclude" not in page and "<math" in page
+
+
 def test_search_index_stays_small(built_site):
     """Every page downloads the index on its first search: keep it under 300 KB."""
     assert (built_site / "search" / "search_index.json").stat().st_size < 300_000
+
+
+def test_the_labs_stylesheet_is_trimmed(built_site):
+    """A lab page loads the notebook rules it uses (about 20 KB), not JupyterLab's 590 KB."""
+    lab = (built_site / "labs" / "what-sft-learns" / "index.html").read_text()
+    names = re.findall(r'href="[./]*assets/(jupyter-[0-9a-f]{12}\.css)"', lab)
+    assert len(names) == 1, names
+    css = (built_site / "assets" / names[0]).read_text()
+    assert len(css) < 60_000, f"{names[0]}: {len(css)} bytes"
+    for rule in (".jp-OutputArea-output", ".highlight-ipynb .k", "--jp-cell-editor-background"):
+        assert rule in css, f"{rule} missing from {names[0]}"
+    assert "jp-Toolbar" not in css and "lm-Widget" not in css

@@ -41,3 +41,17 @@ def test_offline_search_works_from_file_url(offline_site, browser):
     page.close()
     outside = [url for url in requests if not url.startswith(("file://", "data:", "blob:"))]
     assert not outside, f"the offline edition asked the network for: {outside}"
+
+
+def test_offline_math_is_drawn_in_the_math_font(offline_site, browser):
+    """Opened from disk, the offline edition draws its math in the served font."""
+    from .test_math import fonts_drawing_math
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto((offline_site / "sft" / "objective.html").as_uri())
+    tab.wait_for_load_state("load")
+    problems, probed = fonts_drawing_math(tab, "sft/objective.html offline")
+    context.close()
+    assert not problems, "\n".join(problems)
+    assert probed > 10
