@@ -11,7 +11,8 @@ Each fix is for markup the site's own pages, or the way it combines them, would 
   ids unique (it prefixes them with the page's key, and rewrites every `<a href="#...">` of the
   page to match). Every other id of a page (question, notebook cell, figure, anchor), and every
   reference to one (`for`, `aria-*`, `href` of SVG `<use>`, `url(#...)`), gets the same prefix, so
-  no two pages' ids meet.
+  no two pages' ids meet. A page's link to the print edition becomes, in the print edition, a link
+  to `#print_page` (print-site's key for it), which nothing bears: it points at the edition's top.
 """
 
 from __future__ import annotations
@@ -105,4 +106,5 @@ def on_post_build(config):
                                              else "print_page.html")
     if print_page.is_file():
         html = print_page.read_text(encoding="utf-8")
-        print_page.write_text(label_only_real_controls(unique_print_ids(html)), encoding="utf-8")
+        html = unique_print_ids(html).replace('href="#print_page"', 'href="#print-site-page"')
+        print_page.write_text(label_only_real_controls(html), encoding="utf-8")
