@@ -88,7 +88,8 @@ PLANTED = """<!doctype html>
 """
 PLANTED_ERRORS = ["No 'p' element in scope but a 'p' end tag seen.", "Duplicate ID 'text_1'.",
                   "Bad value '' for attribute 'tabindex' on element 'label'",
-                  "The value of the 'for' attribute of the 'label' element must be the ID of a non-hidden form control.",
+                  "The value of the 'for' attribute of the 'label' element must be the ID of a non-hidden form "
+                  "control.",
                   "Attribute 'quoted\"' not allowed on element 'meta' at this point."]
 
 
@@ -128,7 +129,8 @@ def site_errors(validation):
 def test_no_html_errors_but_the_theme_s_listed_ones(validation):
     unexplained = [error for error in site_errors(validation) if not any(entry.allows(error) for entry in ALLOWED)]
     assert not unexplained, f"{len(unexplained)} HTML errors:\n" + "\n".join(
-        f"{error['page']}:{error['line']}: {error['message']}\n    {error['element'][:200]}" for error in unexplained[:40])
+        f"{error['page']}:{error['line']}: {error['message']}\n    {error['element'][:200]}"
+        for error in unexplained[:40])
 
 
 def test_every_allowed_error_is_still_there(validation):
