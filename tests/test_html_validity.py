@@ -15,12 +15,13 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN
+from conftest import BIN, SNIPPETS
 
 
 @dataclass(frozen=True)
@@ -158,3 +159,27 @@ def test_every_page_was_checked(validation, built_site):
     assert len(pages) > 20
     reported = {error["page"] for error in site_errors(validation)}
     assert reported == pages, f"pages the checker said nothing about: {sorted(pages - reported)}"
+
+
+def test_two_figures_share_no_id_and_their_references_stay_inside():
+    """What makes a page with two figures valid (snippets/_figure.py): matplotlib numbers the groups
+    of every figure alike, and figure_to_svg gives each figure ids of its own, the same every build."""
+    sys.path.insert(0, str(SNIPPETS))
+    import matplotlib.pyplot as plt
+
+    from _figure import figure_to_svg
+
+    def draw():
+        figure, axes = plt.subplots()
+        axes.plot([0, 1], [0, 1], marker="o", label="a line")
+        axes.legend()
+        return figure
+
+    first, second, first_again = (figure_to_svg(draw(), alt) for alt in ("first figure", "second", "first figure"))
+    ids = [set(re.findall(r'\bid="([^"]+)"', svg)) for svg in (first, second)]
+    assert len(ids[0]) > 10 and not ids[0] & ids[1], sorted(ids[0] & ids[1])[:5]
+    for svg, own in zip((first, second), ids, strict=True):
+        references = set(re.findall(r'(?:href="#|url\(#)([^")]+)', svg))
+        assert references and references <= own, sorted(references - own)
+    assert first == first_again
+    assert "<metadata" not in first and "rdf:" not in first
