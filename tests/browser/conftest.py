@@ -22,7 +22,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from .helpers import AXE, CHROMIUM, CHROMIUM_ARGS, DESKTOP, REPO, SETTLED, SitePage, site_pages
+from .helpers import (
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    REPO,
+    SETTLED,
+    SitePage,
+    assert_no_csp_violation,
+    inject_axe,
+    record_csp_violations,
+    site_pages,
+)
 
 sys.path.insert(0, str(REPO / "scripts"))
 # Pages are served under the path of site_url, as hosting does (the print page uses absolute paths).
@@ -85,21 +97,24 @@ def browser():
 
 
 @pytest.fixture
-def new_context(browser):
-    """Makes browser contexts (desktop size, light scheme unless told otherwise) closed after the test."""
-    contexts = []
+def new_context(browser, request):
+    """Makes browser contexts (desktop size, light scheme unless told otherwise) closed after the test,
+    which fails if the site's Content-Security-Policy blocked anything in them (hooks/csp.py)."""
+    contexts, violations = [], []
 
     def make(**options):
         options.setdefault("viewport", DESKTOP)
         options.setdefault("color_scheme", "light")
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
+        record_csp_violations(context, violations.append)
         contexts.append(context)
         return context
 
     yield make
     for context in contexts:
         context.close()
+    assert_no_csp_violation(violations, request.node.name)
 
 
 def screenshot_dir() -> Path:
@@ -121,6 +136,7 @@ class Visit:
     visible_text: str = ""
     math_elements: int = 0
     axe_violations: list[dict] = field(default_factory=list)
+    csp_violations: list[dict] = field(default_factory=list)
     screenshot: Path | None = None
     page_height: int = 0
 
@@ -180,6 +196,7 @@ class Tab:
         self.tab.on("console", lambda message: message.type == "error" and self.visit.console_errors.append(
             f"{message.text} ({message.location.get('url', '')})"))
         self.tab.on("pageerror", lambda error: self.visit.console_errors.append(f"uncaught: {error}"))
+        record_csp_violations(self.context, lambda violation: self.visit.csp_violations.append(violation))
 
     def start(self, page: SitePage, url: str) -> Visit:
         self.visit = Visit(page, self.scheme)
@@ -194,7 +211,7 @@ class Tab:
         found = self.tab.evaluate(READ_PAGE)
         visit.color_scheme_attribute, visit.images = found["scheme"], found["images"]
         visit.visible_text, visit.math_elements, visit.page_height = found["text"], found["math"], found["height"]
-        self.tab.add_script_tag(path=str(AXE))
+        inject_axe(self.tab)
 
     def start_axe(self):
         self.tab.evaluate(START_AXE, SETTLED)
@@ -215,8 +232,8 @@ class Tab:
 def visits(browser, base_url, pages) -> dict[tuple[str, str], Visit]:
     """Every page, once in the light and once in the dark scheme (the reader's system preference,
     which Material's palette follows until the reader uses the toggle): its HTTP status, console
-    errors, every request it made, its images, its text, axe-core's findings and a full-page
-    screenshot. Keyed by (scheme, page path)."""
+    errors, Content-Security-Policy violations, every request it made, its images, its text,
+    axe-core's findings and a full-page screenshot. Keyed by (scheme, page path)."""
     shots = screenshot_dir()
     for scheme in SCHEMES:
         (shots / scheme).mkdir(parents=True, exist_ok=True)

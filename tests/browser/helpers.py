@@ -3,6 +3,7 @@ source (Markdown or notebook) says it should show, read independently of the ren
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import textwrap
@@ -20,6 +21,54 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def inject_axe(tab) -> None:
+    """Load axe-core into the tab. Evaluated by the browser's devtools protocol, as the test's own
+    code: the site's Content-Security-Policy (hooks/csp.py) rightly refuses it as a page script
+    (an inline <script> without a known hash), so add_script_tag would be blocked."""
+    tab.evaluate(axe_source())
+
+
+# Every Content-Security-Policy violation (hooks/csp.py) in any frame of a context, as the browser
+# reports it to the page: the `securitypolicyviolation` event.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", event => window.__courseCspViolation({
+  directive: event.effectiveDirective, blocked: event.blockedURI, page: event.documentURI,
+  source: event.sourceFile, line: event.lineNumber, sample: event.sample}));"""
+
+
+def record_csp_violations(context, sink) -> None:
+    """Call sink(violation) for every violation in every page and frame of the browser context."""
+    context.expose_binding("__courseCspViolation", lambda source, violation: sink(violation))
+    context.add_init_script(CSP_LISTENER)
+
+
+def watch_csp(context) -> list[dict]:
+    """The list every Content-Security-Policy violation in the context is added to."""
+    violations: list[dict] = []
+    record_csp_violations(context, violations.append)
+    return violations
+
+
+POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy" content="(?P<policy>[^"]+)">')
+
+
+def directives(policy: str) -> dict[str, list[str]]:
+    """'default-src 'self'; img-src 'self' data:' -> {"default-src": ["'self'"], "img-src": [...]}"""
+    return {name: sources for name, *sources in (part.split() for part in policy.split(";") if part.strip())}
+
+
+def assert_no_csp_violation(violations: list[dict], where: str) -> None:
+    assert not violations, f"Content-Security-Policy violations ({where}):\n" + "\n".join(
+        f"{v['directive']} blocked {v['blocked'] or 'inline'} on {v['page']} ({v['source']}:{v['line']}) "
+        f"{v['sample'][:80]!r}" for v in violations[:20])
+
+
+@functools.cache
+def axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
 DESKTOP = {"width": 1280, "height": 900}
 # True once no CSS transition or animation is running (axe-core measures colours as they are drawn,
 # so a fading element would read as low contrast). Infinite animations (spinners) do not count.

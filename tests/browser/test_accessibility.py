@@ -5,7 +5,7 @@ overrides/ and docs/assets/course.css, never by turning a rule off."""
 import pytest
 
 from .conftest import SCHEMES
-from .helpers import AXE, DESKTOP, PHONE, SETTLED
+from .helpers import DESKTOP, PHONE, SETTLED, inject_axe
 
 BLOCKING = ("serious", "critical")
 
@@ -32,7 +32,7 @@ BLOCKING_VIOLATIONS = """async () => (await axe.run(document, {resultTypes: ["vi
 def axe_problems(tab, state: str) -> list[str]:
     tab.wait_for_function(SETTLED)
     if not tab.evaluate("typeof axe !== 'undefined'"):
-        tab.add_script_tag(path=str(AXE))
+        inject_axe(tab)
     return [f"{state}: {problem}" for problem in tab.evaluate(BLOCKING_VIOLATIONS)]
 
 
@@ -67,7 +67,7 @@ def test_axe_finds_a_planted_violation(new_context, base_url):
     tab.evaluate("""() => { const b = document.createElement("button");
                             b.innerHTML = "<svg width='16' height='16'></svg>";
                             document.querySelector("article").append(b); }""")
-    tab.add_script_tag(path=str(AXE))
+    inject_axe(tab)
     ids = tab.evaluate("async () => (await axe.run(document)).violations"
                        ".filter(v => v.impact === 'critical').map(v => v.id)")
     assert "button-name" in ids

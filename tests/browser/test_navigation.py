@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from .conftest import screenshot_dir
-from .helpers import AXE, DESKTOP, PHONE, literal_code_fences
+from .helpers import DESKTOP, PHONE, inject_axe, literal_code_fences
 
 MENU_BUTTON = "label.md-header__button[for='__drawer']"
 PRIMARY_NAV = "nav.md-nav--primary"
@@ -149,7 +149,7 @@ def test_on_a_phone_the_menu_opens_and_reaches_every_page(new_context, base_url,
         # What the phone layout adds to the desktop checks: content wider than the screen scrolls
         # sideways, and a keyboard must be able to scroll it (axe-core's rule for that, alone).
         if not tab.evaluate("typeof axe !== 'undefined'"):
-            tab.add_script_tag(path=str(AXE))  # stays across instant navigation
+            inject_axe(tab)  # stays across instant navigation
         problems += [f"/{target}: {problem}" for problem in tab.evaluate(SCROLLABLE_REGIONS)]
     assert not problems, "on a phone, regions that scroll but cannot be reached by keyboard:\n" + "\n".join(problems)
 

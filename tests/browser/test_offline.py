@@ -1,11 +1,14 @@
 """The offline edition (`make offline`) works opened from disk: pages link to pages, and search
-finds things, with no server and no network."""
+finds things, with no server and no network, under the same Content-Security-Policy as the site
+(hooks/csp.py), with one more hash for the script of the iframe-worker shim that search uses there."""
 
 from urllib.parse import urlparse
 
 import pytest
 
 from conftest import REPO, mkdocs_build
+
+from .helpers import POLICY, assert_no_csp_violation, directives, record_csp_violations
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +28,10 @@ def test_offline_pages_link_to_html_files(offline_site):
 
 
 def test_offline_search_works_from_file_url(offline_site, browser):
-    requests = []
+    requests, violations = [], []
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.on("request", lambda request: requests.append(request.url))
+    record_csp_violations(page, violations.append)
     page.goto((offline_site / "index.html").as_uri())
     page.locator("input.md-search__input").click()
     page.keyboard.type("cross-entropy", delay=20)
@@ -41,6 +45,7 @@ def test_offline_search_works_from_file_url(offline_site, browser):
     page.close()
     outside = [url for url in requests if not url.startswith(("file://", "data:", "blob:"))]
     assert not outside, f"the offline edition asked the network for: {outside}"
+    assert_no_csp_violation(violations, "the offline edition, searched from file://")
 
 
 def test_offline_math_is_drawn_in_the_math_font(offline_site, browser):
@@ -55,3 +60,14 @@ def test_offline_math_is_drawn_in_the_math_font(offline_site, browser):
     context.close()
     assert not problems, "\n".join(problems)
     assert probed > 10
+
+
+def test_offline_pages_carry_the_policy_with_the_search_shim_s_hash(offline_site, built_site):
+    """The same directives as the site; its scripts' hashes and at least one more (the shim's)."""
+    online = directives(POLICY.search((built_site / "index.html").read_text())["policy"])
+    policies = {POLICY.search(path.read_text())["policy"] for path in offline_site.rglob("*.html")}
+    assert len(policies) == 1, f"offline pages carry {len(policies)} different policies"
+    offline = directives(policies.pop())
+    assert offline.keys() == online.keys()
+    assert all(offline[name] == online[name] for name in online if name != "script-src")
+    assert len(set(offline["script-src"]) - set(online["script-src"])) >= 1

@@ -1,6 +1,7 @@
 """Every page of the built site, as a reader's browser shows it (light and dark scheme): it loads,
-logs no error, asks no host but the site's own, shows every image, shows math rendered rather than
-TeX, and leaves a full-page screenshot for a person to look at.
+logs no error, trips no Content-Security-Policy, asks no host but the site's own, shows every
+image, shows math rendered rather than TeX, and leaves a full-page screenshot for a person to look
+at.
 
 Each test looks at every page and reports every page that fails, not just the first."""
 
@@ -44,6 +45,14 @@ def test_the_scheme_is_the_one_asked_for(visits):
 def test_no_console_errors(visits):
     problems = each_visit(visits, lambda visit: visit.console_errors)
     assert not problems, "console errors:\n" + "\n".join(problems)
+
+
+def test_the_content_security_policy_blocks_nothing(visits):
+    """Every page's policy (hooks/csp.py) lets the page load and run in full: no violation reported."""
+    problems = each_visit(visits, lambda visit: [f"{v['directive']} blocked {v['blocked'] or 'inline'} "
+                                                 f"({v['source']}:{v['line']}) {v['sample'][:80]!r}"
+                                                 for v in visit.csp_violations])
+    assert not problems, "Content-Security-Policy violations:\n" + "\n".join(problems)
 
 
 def test_no_request_leaves_the_local_server(visits, base_url):

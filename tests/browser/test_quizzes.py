@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import DESKTOP, DOCS, quizzes_in_markdown
+from .helpers import DESKTOP, DOCS, assert_no_csp_violation, quizzes_in_markdown, watch_csp
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -120,5 +120,7 @@ def test_every_question_answers_the_mouse_and_the_keyboard(quiz_tab, base_url, s
 def quiz_tab(browser):
     context = browser.new_context(viewport=DESKTOP, color_scheme="light")
     context.set_default_timeout(10_000)
+    violations = watch_csp(context)
     yield context.new_page()
     context.close()
+    assert_no_csp_violation(violations, "answering the questions")

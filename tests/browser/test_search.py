@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .helpers import DESKTOP
+from .helpers import DESKTOP, assert_no_csp_violation, watch_csp
 
 
 @dataclass(frozen=True)
@@ -133,10 +133,12 @@ def search_tab(browser, base_url):
     the search worker builds its index once (instant navigation keeps it)."""
     context = browser.new_context(viewport=DESKTOP, color_scheme="light")
     context.set_default_timeout(10_000)
+    violations = watch_csp(context)
     tab = context.new_page()
     tab.goto(base_url + "sft/objective/")
     yield tab
     context.close()
+    assert_no_csp_violation(violations, "searching and following results")
 
 
 @pytest.mark.parametrize("search", SEARCHES, ids=lambda s: s.query)

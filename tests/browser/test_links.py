@@ -1,0 +1,133 @@
+"""No broken internal link, by a checker no one here wrote: LinkChecker over the built site served
+under its published prefix (as GitHub Pages serves it), following every internal link from the
+home page, the print edition and the 404 page, and checking every anchor (its AnchorCheck plugin),
+the lab downloads included. Other hosts are never asked (LinkChecker checks only their syntax;
+a proxy that does not exist stands in the way of any request all the same).
+
+scripts/check_links.py runs LinkChecker's own command line, parsing each page once however many of
+its anchors are linked (minutes saved on the print edition). A page planted beside the site, with
+a missing page and a missing anchor, is checked in the same run, as the control.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import io
+import os
+import subprocess
+import sys
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import SiteHandler
+from .helpers import REPO
+
+sys.path.insert(0, str(REPO / "scripts"))
+from bench_sites import site_prefix  # noqa: E402
+
+PLANTED = "__planted__/"
+PLANTED_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Planted</title></head>
+<body><a href="../">home</a> <a href="../no-such-page/">a missing page</a>
+<a href="../sft/objective/#no-such-anchor">a missing anchor</a> <a href="https://example.org/">another host</a>
+</body></html>"""
+
+
+class LinkCheckedSite(SiteHandler):
+    """The site below its prefix, and the planted page. The `LinkChecker` header lets LinkChecker
+    send more than 10 requests a second to this server (its documented way for a site to allow it)."""
+
+    def end_headers(self):
+        self.send_header("LinkChecker", "allowed")
+        super().end_headers()
+
+    def do_GET(self):  # noqa: N802 - the name the base class calls
+        if self.path.split("?")[0] == self.prefix + PLANTED:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(PLANTED_PAGE)))
+            self.end_headers()
+            self.wfile.write(PLANTED_PAGE)
+            return
+        super().do_GET()
+
+
+@pytest.fixture(scope="module")
+def checked(site_dir, tmp_path_factory) -> dict:
+    """LinkChecker's report of every URL it checked: {"rows": [...], "base": url, "output": text}."""
+    prefix = site_prefix(site_dir)
+    handler = type("Handler", (LinkCheckedSite,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=site_dir))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}{prefix}"
+    config = tmp_path_factory.mktemp("linkchecker") / "linkcheckerrc"
+    config.write_text(
+        "[checking]\nthreads=4\n"
+        "maxrequestspersecond=1000\n"  # allowed by the header above
+        "maxfilesizeparse=50000000\n"  # the print edition is larger than the default 1 MB
+        "[filtering]\ncheckextern=0\n"
+        # Anchored URLs are checked (HTTP status, anchor) but not followed: the page itself is.
+        f"nofollow=^{base.replace('.', '[.]')}[^#]*#\n"
+        "[AnchorCheck]\n[output]\nstatus=0\n")
+    nowhere = "http://127.0.0.1:9"  # the discard port: nothing listens there
+    env = {**os.environ, "http_proxy": nowhere, "https_proxy": nowhere, "no_proxy": "127.0.0.1"}
+    try:
+        done = subprocess.run([sys.executable, str(REPO / "scripts" / "check_links.py"), "-f", str(config),
+                               "--verbose", "-o", "csv", base, base + "print_page/", base + "404.html",
+                               base + PLANTED], capture_output=True, text=True, timeout=300, env=env,
+                              stdin=subprocess.DEVNULL)
+    finally:
+        server.shutdown()
+        server.server_close()
+    # The CSV report, between LinkChecker's comment lines at its top and at its end.
+    lines = done.stdout.splitlines()
+    header = next((index for index, line in enumerate(lines) if line.startswith("urlname;")), len(lines))
+    body = lines[header:]
+    while body and body[-1].startswith("# "):
+        body.pop()
+    rows = list(csv.DictReader(io.StringIO("\n".join(body)), delimiter=";"))
+    assert rows, f"LinkChecker reported nothing:\n{done.stdout}\n{done.stderr}"
+    return {"rows": rows, "base": base, "output": done.stdout + done.stderr}
+
+
+def problems(rows) -> list[str]:
+    return [f"{row['url']} (on {row['parentname']}, line {row['line']}): {row['result']} {row['warningstring']}"
+            for row in rows if row["valid"] != "True" or row["warningstring"]]
+
+
+def test_no_broken_link_or_anchor(checked):
+    site_rows = [row for row in checked["rows"] if PLANTED not in row["parentname"] + row["url"]]
+    found = problems(site_rows)
+    assert not found, f"{len(found)} broken links or anchors:\n" + "\n".join(found[:40])
+
+
+def test_the_planted_page_s_broken_link_and_anchor_are_found(checked):
+    planted = problems([row for row in checked["rows"] if PLANTED in row["parentname"]])
+    assert len(planted) == 2, planted
+    assert any("no-such-page" in problem and "404" in problem for problem in planted), planted
+    assert any("no-such-anchor" in problem and "Anchor" in problem for problem in planted), planted
+
+
+def test_every_page_the_print_edition_s_anchors_and_the_lab_downloads_were_checked(checked, pages):
+    base = checked["base"]
+    checked_urls = {row["url"] for row in checked["rows"]}
+    missing = [page.path for page in pages if base + page.path not in checked_urls]
+    assert not missing, f"pages LinkChecker never reached: {missing}"
+    anchors = [url for url in checked_urls if "#" in url and url.startswith(base)]
+    print_anchors = [url for url in anchors if url.startswith(base + "print_page/#")]
+    downloads = [url for url in checked_urls if url.startswith(base) and url.endswith(".ipynb")]
+    labs = [page for page in pages if page.source and page.source.suffix == ".ipynb"]
+    assert len(anchors) > 200 and len(print_anchors) > 100, (len(anchors), len(print_anchors))
+    assert len(downloads) == len(labs) >= 3, downloads
+
+
+def test_no_other_host_was_asked(checked):
+    """Links to papers and to GitHub are on the pages, and LinkChecker only read them."""
+    local = urlsplit(checked["base"]).netloc
+    others = [row for row in checked["rows"] if urlsplit(row["url"]).netloc not in ("", local)]
+    assert others, "no link to another host was seen: the check would pass vacuously"
+    asked = [row["url"] for row in others if row["dltime"] not in ("", "-1") or row["size"] not in ("", "-1")]
+    assert not asked, f"LinkChecker fetched other hosts: {asked[:10]}"
