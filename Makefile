@@ -65,7 +65,7 @@ lint: venv
 # site (URLs and anchors, the syllabus, hooks) on a build that reuses unchanged results.
 # No browser tests: make test runs those.
 CHECK_TESTS = tests/examples tests/test_snippets.py tests/test_hooks.py tests/test_labs.py \
-	tests/test_syllabus.py tests/test_published_urls.py tests/test_site_build.py docs
+	tests/test_syllabus.py tests/test_published_urls.py tests/test_site_build.py tests/test_course_kit.py docs
 check: venv lint
 	COURSE_TEST_EXECUTION_CACHE=$(CURDIR)/.cache/execution $(BIN)/python -m pytest -n auto --durations=5 $(CHECK_TESTS)
 

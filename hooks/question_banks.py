@@ -508,5 +508,3 @@ def on_post_build(config):
     pages_by_src = {page.file.src_uri: page.url for page in _nav_pages}
     edition = config["extra"].get("edition") or {"label": "unversioned", "date": "", "timestamp": None}
     write_banks(Path(config["site_dir"]), pages, config["site_url"] or "", pages_by_src, edition)
-
-

@@ -22,6 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "browser"))
+sys.path.insert(0, str(REPO / "scripts"))
+from bench_sites import site_prefix  # noqa: E402  (the path of the site's site_url)
 from helpers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the one list of browser flags)
 
 _spec = importlib.util.spec_from_file_location("course_downloads", REPO / "hooks" / "downloads.py")
@@ -42,17 +44,27 @@ def print_pdf(page, url: str) -> bytes:
     return page.pdf(print_background=True, prefer_css_page_size=True, outline=True, tagged=True)
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site below `prefix`, the path of its site_url, as hosting does; quietly."""
+
+    prefix = "/"
+
+    def translate_path(self, path):
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "no such file")
+        return super().translate_path("/" + path[len(self.prefix):])
+
     def log_message(self, *args):
         pass
 
 
 def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """The built site on 127.0.0.1 (a free port), in a thread; returns the server and its URL."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    """The built site on 127.0.0.1 (a free port), in a thread; returns the server and the site's URL."""
+    prefix = site_prefix(site)
+    handler = type("Handler", (SiteHandler,), {"prefix": prefix})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
 
 
 def main(site: Path) -> Path:
@@ -71,6 +83,7 @@ def main(site: Path) -> Path:
             browser.close()
     finally:
         server.shutdown()
+        server.server_close()
     print(json.dumps({"pdf": str(target), "bytes": target.stat().st_size}))
     return target
 
