@@ -488,6 +488,8 @@ def pages_with_questions(config) -> list[tuple[str, str, str, list[Question]]]:
 
 
 def write_banks(site_dir: Path, pages, site_url: str, pages_by_src: dict[str, str], edition: dict) -> list[Path]:
+    if not any(questions for *_, questions in pages):  # a site without questions has no banks
+        return []
     exported, converter, prepared = export(pages, site_url, pages_by_src)
     if not exported:
         return []
