@@ -23,8 +23,11 @@ QUIZ = re.compile(r'<div class="quiz" id="quiz-(?P<number>\d+)">(?P<body>.*?)'
 OPTION = re.compile(r'<li class="quiz-option" data-correct="(true|false)"')
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
-# Only the print page loads this; on paper the options keep their letters.
-STYLE = """<style>
+# Only the print page loads this stylesheet (written beside it, as a file rather than an inline
+# <style>, so that a Content-Security-Policy of 'self' allows it); on paper the options keep their
+# letters.
+STYLESHEET = "print-edition.css"
+STYLE = """/* The print edition (hooks/print_edition.py); only print_page loads it. */
 .print-quiz { margin: 1em 0; padding-left: 0.8em; border-left: 3px solid #3f51b5; break-inside: avoid; }
 .print-quiz .quiz-options { list-style-type: upper-alpha; margin-left: 1.6em; }
 .print-quiz-label { font-weight: 700; margin-bottom: 0.2em; }
@@ -40,7 +43,7 @@ STYLE = """<style>
   @bottom-center { content: none; }
   @bottom-right { content: "page " counter(page) " of " counter(pages); font: 8pt sans-serif; color: #555; }
 }
-</style>"""
+"""
 
 
 def css_string(text: str) -> str:
@@ -71,14 +74,19 @@ def move_answers(section_id: str, body: str) -> str:
             + "".join(answers) + "</div>")
 
 
-def print_edition(html: str, edition: str) -> str:
+def stylesheet(edition: str) -> str:
+    return STYLE.replace("EDITION", css_string(edition))
+
+
+def print_edition(html: str, stylesheet_url: str) -> str:
+    """The print page's HTML with each chapter's answers at its end and the stylesheet linked."""
     def chapter(match):
         start, end = match.start("body") - match.start(), match.end("body") - match.start()
         whole = match.group(0)
         return whole[:start] + move_answers(match["id"], match["body"]) + whole[end:]
 
     html = PAGE_SECTION.sub(chapter, html)
-    return html.replace("</head>", STYLE.replace("EDITION", css_string(edition)) + "</head>", 1)
+    return html.replace("</head>", f'<link rel="stylesheet" href="{stylesheet_url}"></head>', 1)
 
 
 # After print-site has written the print page (its on_post_build).
@@ -86,8 +94,11 @@ def print_edition(html: str, edition: str) -> str:
 def on_post_build(config):
     if "print-site" not in config["plugins"]:
         return
-    name = "print_page/index.html" if config["use_directory_urls"] else "print_page.html"
-    page = Path(config["site_dir"]) / name
+    site = Path(config["site_dir"])
+    page = site / ("print_page/index.html" if config["use_directory_urls"] else "print_page.html")
     if page.is_file():
         edition = (config["extra"].get("edition") or {}).get("label", "unversioned")
-        page.write_text(print_edition(page.read_text(encoding="utf-8"), edition), encoding="utf-8")
+        (site / "assets" / STYLESHEET).parent.mkdir(parents=True, exist_ok=True)
+        (site / "assets" / STYLESHEET).write_text(stylesheet(edition), encoding="utf-8")
+        url = ("../" if config["use_directory_urls"] else "") + f"assets/{STYLESHEET}"
+        page.write_text(print_edition(page.read_text(encoding="utf-8"), url), encoding="utf-8")
