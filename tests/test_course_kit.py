@@ -461,8 +461,7 @@ def test_every_page_and_the_print_cover_show_the_builds_edition(built_site):
 def test_the_syllabus_and_home_page_link_every_download(built_site):
     for page, prefix in (("syllabus/index.html", "../"), ("index.html", "")):
         text = (built_site / page).read_text()
-        keys = ("canvas", "moodle", "anki", "pdf") if page.startswith("syllabus") else ("pdf",)
-        for key in keys:
+        for key in downloads.DOWNLOADS:
             assert f'href="{prefix}{downloads.path(key)}"' in text, f"{page} does not link {key}"
     for key in ("canvas", "moodle", "anki"):
         assert (built_site / downloads.path(key)).is_file()
