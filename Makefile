@@ -19,7 +19,7 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: help venv browser serve build check test lint bench urls offline clean requirements
+.PHONY: help venv browser serve build check test lint bench urls offline pdf release clean requirements
 
 help:
 	@echo "make serve         serve the site at http://127.0.0.1:8000 with live reload"
@@ -29,6 +29,8 @@ help:
 	@echo "make bench         measure build, test, reload and load speed and page weight (docs/about/performance.md)"
 	@echo "make clean         remove the virtual environment, the built site and caches"
 	@echo "make offline       a copy of the site that works from disk, packed as one .zip"
+	@echo "make pdf           the site and its PDF edition (site/downloads/why-sft-is-not-enough.pdf)"
+	@echo "make release       the site, offline copy, PDF and question banks named with the edition (release/)"
 	@echo "make urls          record every page URL and heading anchor in tests/published_urls.txt"
 	@echo "make requirements  regenerate requirements.txt from requirements.in"
 
@@ -63,7 +65,7 @@ lint: venv
 # site (URLs and anchors, the syllabus, hooks) on a build that reuses unchanged results.
 # No browser tests: make test runs those.
 CHECK_TESTS = tests/examples tests/test_snippets.py tests/test_hooks.py tests/test_labs.py \
-	tests/test_syllabus.py tests/test_published_urls.py tests/test_site_build.py docs
+	tests/test_syllabus.py tests/test_published_urls.py tests/test_site_build.py tests/test_course_kit.py docs
 check: venv lint
 	COURSE_TEST_EXECUTION_CACHE=$(CURDIR)/.cache/execution $(BIN)/python -m pytest -n auto --durations=5 $(CHECK_TESTS)
 
@@ -92,6 +94,18 @@ offline: venv
 	$(BIN)/python -c "import shutil; shutil.make_archive('why-sft-is-not-enough-offline', 'zip', 'site-offline')"
 	@echo "Offline edition: why-sft-is-not-enough-offline.zip (unzip it and open index.html)"
 
+# The PDF edition: Debian's Chromium prints the print page of the site just built
+# (scripts/make_pdf.py), into site/downloads/ beside the question banks that make build writes.
+pdf: build browser
+	$(BIN)/python scripts/make_pdf.py site
+
+# A release per term: the site, the offline copy, the PDF and the question banks, named with the
+# edition (EDITION=v2026.1 make release, else the version tag on the commit, else main-DATE; see
+# hooks/edition.py), in release/EDITION/. The release workflow runs it on a version tag.
+release: pdf
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir site-offline
+	$(BIN)/python scripts/release.py site site-offline release
+
 # Record every page URL and heading anchor in tests/published_urls.txt (after adding a page or heading).
 urls: venv
 	RECORD_URLS=1 $(BIN)/mkdocs build --strict --site-dir site
@@ -104,5 +118,5 @@ requirements:
 	rm -rf .venv-tools
 
 clean:
-	rm -rf $(VENV) site site-offline why-sft-is-not-enough-offline.zip test-results .pytest_cache .ruff_cache .cache
+	rm -rf $(VENV) site site-offline why-sft-is-not-enough-offline.zip release test-results .pytest_cache .ruff_cache .cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

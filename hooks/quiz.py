@@ -124,13 +124,27 @@ def render_quiz(quiz: Quiz, quiz_id: str) -> list[str]:
     return out
 
 
-def expand_quizzes(markdown: str, where: str, line_offset: int = 0) -> str:
-    """Replace every top-level ```quiz fence in a page's Markdown by its HTML. `line_offset`: the
-    lines of the source file before `markdown` (its front matter), so messages name file lines."""
+@dataclass
+class QuizFence:
+    """Where a ```quiz fence sits in a page's Markdown: its lines `start` (the opening fence) to
+    `end` (the closing one), as indices into the Markdown's lines; its indentation; its body
+    (dedented); and `first_line`, the 1-based line of the body's first line in the source file."""
+
+    start: int
+    end: int
+    indent: str
+    body: list[str]
+    first_line: int
+
+
+def quiz_fences(markdown: str, where: str, line_offset: int = 0) -> list[QuizFence]:
+    """Every top-level ```quiz fence of a page's Markdown (not one inside another code block).
+    `line_offset`: the lines of the source file before `markdown` (its front matter), so messages
+    name file lines. The pages (expand_quizzes) and the question banks (hooks/question_banks.py)
+    both find the questions here, and both parse them with parse_quiz."""
     lines = markdown.split("\n")
-    out: list[str] = []
+    fences: list[QuizFence] = []
     open_fence: str | None = None  # the fence of a non-quiz code block we are inside
-    count = 0
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -138,7 +152,6 @@ def expand_quizzes(markdown: str, where: str, line_offset: int = 0) -> str:
         if open_fence is not None:
             if line.strip() == open_fence:
                 open_fence = None
-            out.append(line)
         elif match and match["info"].strip() == "quiz":
             indent, fence = match["indent"], match["fence"]
             start = index + 1
@@ -149,16 +162,26 @@ def expand_quizzes(markdown: str, where: str, line_offset: int = 0) -> str:
                 raise QuizError(f"{where}:{index + 1 + line_offset}: quiz: the fence opened here is never closed")
             body = [body_line[len(indent):] if body_line.startswith(indent) else body_line.lstrip()
                     for body_line in lines[start:end]]
-            count += 1
-            quiz = parse_quiz([protect_math(body_line) for body_line in body], where, start + 1 + line_offset)
-            out += [indent + html_line if html_line else "" for html_line in render_quiz(quiz, f"quiz-{count}")]
+            fences.append(QuizFence(index, end, indent, body, start + 1 + line_offset))
             index = end
         elif match:
             open_fence = match["fence"]
-            out.append(line)
-        else:
-            out.append(line)
         index += 1
+    return fences
+
+
+def expand_quizzes(markdown: str, where: str, line_offset: int = 0) -> str:
+    """Replace every top-level ```quiz fence in a page's Markdown by its HTML. `line_offset`: the
+    lines of the source file before `markdown` (its front matter), so messages name file lines."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    done = 0
+    for count, fence in enumerate(quiz_fences(markdown, where, line_offset), start=1):
+        quiz = parse_quiz([protect_math(body_line) for body_line in fence.body], where, fence.first_line)
+        out += lines[done:fence.start]
+        out += [fence.indent + html_line if html_line else "" for html_line in render_quiz(quiz, f"quiz-{count}")]
+        done = fence.end + 1
+    out += lines[done:]
     return "\n".join(out)
 
 

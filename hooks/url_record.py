@@ -34,9 +34,9 @@ def on_post_build(config):
     for entry in load_script().published(Path(config["site_dir"])):
         if entry not in listed:
             url, _, anchor = entry.partition("#")
-            source = sources.get(url, url)
-            what = f"heading #{anchor}" if anchor else "page"
-            log.warning(f"docs/{source}: {what} is not in tests/published_urls.txt: run `make urls` and "
+            place = f"docs/{sources[url]}" if url in sources else url
+            what = f"heading #{anchor}" if anchor else "download" if url.startswith("downloads/") else "page"
+            log.warning(f"{place}: {what} is not in tests/published_urls.txt: run `make urls` and "
                         "commit the file (instructors link every page and heading for good)")
 
 

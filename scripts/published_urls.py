@@ -1,4 +1,5 @@
-"""List every published page URL and heading anchor of a built site, one per line.
+"""List every published page URL and heading anchor of a built site, and every download that the
+build makes (downloads/NAME: the question banks), one per line.
 
     python scripts/published_urls.py SITE_DIR > tests/published_urls.txt   (make urls does this)
 
@@ -35,13 +36,21 @@ def heading_ids(html: str) -> list[str]:
     return HEADING_ID.findall(html)
 
 
+def download_urls(site: Path) -> list[str]:
+    """The files below downloads/ (hooks/downloads.py), e.g. 'downloads/why-sft-is-not-enough.apkg'.
+    Not the PDF, which `make pdf` adds after the build."""
+    folder = site / "downloads"
+    return sorted(path.relative_to(site).as_posix() for path in folder.glob("*")
+                  if path.is_file() and path.suffix != ".pdf") if folder.is_dir() else []
+
+
 def published(site: Path) -> list[str]:
     lines = []
     for url in page_urls(site):
         lines.append(url or "/")
         html = (site / url / "index.html").read_text(encoding="utf-8")
         lines += [f"{url or '/'}#{anchor}" for anchor in heading_ids(html)]
-    return lines
+    return lines + download_urls(site)
 
 
 if __name__ == "__main__":
