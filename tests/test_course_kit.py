@@ -560,7 +560,8 @@ def test_the_release_workflow_runs_on_version_tags_with_pinned_actions_and_least
     assert job["permissions"] == {"contents": "write"}  # to publish the release, nothing else
     runs = [step.get("run", "") for step in job["steps"]]
     assert runs.index("make test") < runs.index('make release EDITION="$GITHUB_REF_NAME"')
-    assert job["steps"][-1]["with"]["files"] == "release/${{ github.ref_name }}/*"
+    publish = job["steps"][-1]["run"]
+    assert 'gh release create "$GITHUB_REF_NAME" release/"$GITHUB_REF_NAME"/*' in publish
 
 
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
