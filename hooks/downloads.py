@@ -12,6 +12,7 @@ links the releases, where every edition's copies are (repo_url in mkdocs.yml).
 import re
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 FOLDER = "downloads"
@@ -31,6 +32,9 @@ def path(key: str) -> str:
     return f"{FOLDER}/{DOWNLOADS[key][0]}"
 
 
+# Before print-site (priority 0) copies each page's HTML into the print edition, so that its copy
+# carries the real links, not the tokens.
+@event_priority(10)
 def on_page_content(html, page, config, files):
     def link(match):
         key = match.group(1)

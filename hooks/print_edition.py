@@ -89,8 +89,9 @@ def print_edition(html: str, stylesheet_url: str) -> str:
     return html.replace("</head>", f'<link rel="stylesheet" href="{stylesheet_url}"></head>', 1)
 
 
-# After print-site has written the print page (its on_post_build).
-@event_priority(-100)
+# After print-site has written the print page (its on_post_build), before hooks/valid_html.py
+# (priority -50) gives every id in it its page's prefix: QUIZ finds the questions by their own ids.
+@event_priority(-40)
 def on_post_build(config):
     if "print-site" not in config["plugins"]:
         return
