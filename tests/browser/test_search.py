@@ -97,13 +97,20 @@ def test_code_only_words_really_appear_only_in_code(pages, search):
                 f"{word!r} appears outside code on /{page.path}")
 
 
-def results_of(tab, query: str) -> list[dict]:
-    """Type `query` into the header's search box and return the results once they stop changing."""
+def results_of(tab, query: str, pasted: bool = False) -> list[dict]:
+    """Type `query` into the header's search box (or paste it: one input, then a key released, as
+    Material reads the box on keyup) and return the results once they stop changing."""
     box = tab.locator(".md-search__input")
     assert box.is_visible(), "the search box is not visible at desktop width"
     box.click()
     box.fill("")
-    box.press_sequentially(query)
+    if pasted:
+        box.press("End")  # the empty box clears the last query's results before the new one
+        tab.wait_for_function("() => !document.querySelector('.md-search-result__item')")
+        box.fill(query)
+        box.press("End")
+    else:
+        box.press_sequentially(query)
     deadline = time.monotonic() + WAIT_SECONDS
     previous = None
     while time.monotonic() < deadline:
