@@ -21,11 +21,18 @@ swap, set on `math` in course.css). Browsers fetch a web font only for a page th
 it, so only pages with math load it. A formula with a character that the font lacks stops the
 build, naming the page, the formula and the character: a new symbol cannot silently fall back to
 another font.
+
+Subsetting takes about 1.5 s (the woff2 source is decompressed first), so its result is kept in
+the examples' cache folder (hooks/execution.py: .cache/execution, EXECUTION_CACHE) under a key made
+of the source font's bytes, fontTools' version and the characters; a site whose pages have no math
+gets no font file at all.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -191,6 +198,30 @@ def on_post_build(config):
         text = html_file.read_text(encoding="utf-8")
         if "<math" in text:
             used |= math_characters(text)
+    if not used:
+        return  # no page draws math, so none loads the font
     target = site / FONT_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(subset_font(frozenset(char for char in used if ord(char) in source_cmap())))
+    target.write_bytes(cached_subset(frozenset(char for char in used if ord(char) in source_cmap()), config))
+
+
+def cached_subset(characters: frozenset[str], config) -> bytes:
+    """subset_font's bytes, from the cache folder when the same font, fontTools and characters
+    made them before (the cache folder as hooks/execution.py chooses it)."""
+    import fontTools
+
+    settings = config["extra"].get("execution", {})
+    where = os.environ.get("EXECUTION_CACHE", str(settings.get("cache", ".cache/execution")))
+    if where.lower() in ("off", "false", "0", ""):
+        return subset_font(characters)
+    key = hashlib.sha256(FONT_SOURCE.read_bytes())
+    key.update(f"{fontTools.version}\n{''.join(sorted(characters))}".encode())
+    path = Path(config["config_file_path"]).resolve().parent / where / f"math-font-{key.hexdigest()[:32]}.woff2"
+    if path.is_file():
+        return path.read_bytes()
+    font = subset_font(characters)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_bytes(font)
+    os.replace(partial, path)
+    return font
