@@ -5,7 +5,8 @@ the file has.
 
 Code a page shows (an include in a fence that is not `exec`, whose output is shown instead) must
 fit the page's code column, MAX_CODE_COLUMNS characters: a wider line scrolls sideways. The
-build names the page's line and the snippet's."""
+build names the page's line and the snippet's. Code written out in a page's fence is held to the
+same width (not the questions of a `quiz` fence, which are prose)."""
 
 import re
 from pathlib import Path
@@ -65,14 +66,20 @@ def on_page_markdown(markdown, page, config, files):
     base_paths = [root / base for base in snippets_config.get("base_path", ["."])]
     first_line = 1 + getattr(page, "source_line_offset", 0)
     fence_info = None  # the info string of the fence we are in, if any
+    indent = 0  # the fence's indentation, which its lines carry too
     for number, line in enumerate(markdown.split("\n"), start=first_line):
         fence = FENCE.match(line)
         if fence and fence_info is None:
-            fence_info = fence["info"]
+            fence_info, indent = fence["info"], len(line) - len(line.lstrip())
             continue
         if fence and not fence["info"].strip():
             fence_info = None
             continue
+        shown = fence_info is not None and not EXEC.search(fence_info) and fence_info.split()[:1] != ["quiz"]
+        if shown and not INCLUDE.match(line) and len(line[indent:]) > MAX_CODE_COLUMNS:
+            raise PluginError(f"docs/{page.file.src_uri}:{number}: this code line is {len(line[indent:])} "
+                              f"characters wide; the page's code column shows {MAX_CODE_COLUMNS}, so it "
+                              "would scroll sideways: wrap it")
         match = INCLUDE.match(line)
         if match:
             problem = missing_include(match["target"], base_paths)

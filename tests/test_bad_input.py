@@ -107,10 +107,18 @@ def test_shown_code_wider_than_the_code_column_fails_the_build(make_site):
     assert "docs/index.md:6: snippet include: snippets/wide.py:2 is 105 characters wide" in output, output[-3000:]
 
 
+def test_code_written_in_a_page_wider_than_the_code_column_fails_the_build(make_site):
+    wide = "x = " + "1 + " * 25 + "1"  # 105 characters
+    result = make_site({"index.md": page(f'```python notest\nvalue = 1\n{wide}\n```')})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "docs/index.md:7: this code line is 105 characters wide" in output, output[-3000:]
+
+
 def test_code_only_run_at_build_time_may_be_wider(make_site):
     """The control: an `exec` fence shows its output, not its code."""
     wide = "x = " + "1 + " * 25 + "1"
-    run = page('```python exec="on" result="text" notest\n--8<-- "snippets/wide.py"\nprint(x)\n```')
+    run = page(f'```python exec="on" result="text" notest\n--8<-- "snippets/wide.py"\n{wide}\nprint(x)\n```')
     result = make_site({"index.md": run}, snippets={"wide.py": wide + "\n"})
     assert result.returncode == 0, result.stdout + result.stderr
 
