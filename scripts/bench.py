@@ -160,10 +160,16 @@ def measure_test_suite(project: Path, work: Path, command: str) -> dict:
     index = work / "git-index"
     shutil.copyfile(command_output("git", "rev-parse", "--path-format=absolute", "--git-path", "index"),
                     index)
-    log(f"timing `{command}` once")
-    result = hyperfine([(command, command)], work / "test.json", project, 1, ignore_failure=True,
-                       GIT_INDEX_FILE=str(index))[0]
-    return {"command": command, "wall_s": result["times"], "exit_codes": result["exit_codes"]}
+    # Its output is kept (test-results/bench-test-suite.log in the tree), so that a failure can be
+    # read; the report names the tests that failed.
+    output = REPO / "test-results" / "bench-test-suite.log"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    log(f"timing `{command}` once (its output: {output.relative_to(REPO)})")
+    result = hyperfine([(command, f"{command} > {shlex.quote(str(output))} 2>&1")], work / "test.json", project, 1,
+                       ignore_failure=True, GIT_INDEX_FILE=str(index))[0]
+    failures = re.findall(r"^(?:FAILED|ERROR) (\S+)", output.read_text(errors="replace"), re.MULTILINE)
+    return {"command": command, "wall_s": result["times"], "exit_codes": result["exit_codes"],
+            "failures": sorted(set(failures))}
 
 
 def measure_scaling(source: Path, work: Path, reps: dict[int, int], profile_at: int = 100) -> list:

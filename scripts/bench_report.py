@@ -363,7 +363,10 @@ def build_targets(figures: dict) -> list[Target]:
         seconds, codes = median(suite["wall_s"]), suite.get("exit_codes", [0])
         failed = any(codes)
         met = not failed and seconds <= TARGETS["test_suite_s"]
-        why = f"`{suite['command']}` failed (exit {max(codes)})" if failed else (
+        named = suite.get("failures") or []
+        why = (f"`{suite['command']}` failed (exit {max(codes)})"
+               + (f": {', '.join(f'`{test}`' for test in named[:5])}" if named else "")
+               + "; its output is in test-results/bench-test-suite.log") if failed else (
             "" if met else "the profile below shows where a build's time goes; the suite builds "
                            "the site and runs every example, notebook and browser check")
         targets.append(Target(f"`{suite['command']}`, wall time", f"≤ {TARGETS['test_suite_s']} s",
