@@ -250,6 +250,23 @@ def test_targets_are_met_or_missed_as_the_figures_say(figures):
     assert found["Third-party requests"].met is True
 
 
+def test_budgets_lhci_is_silent_on_are_judged_by_the_ratios(figures):
+    """lhci reports only pages over a budget: with budgets set and no result, the ratios decide."""
+    lighthouse = figures["lighthouse"]
+    lighthouse["budget_assertions"] = []
+    lighthouse["budgets"] = bench_report.weight_budgets(lighthouse["runs"], PREFIX)
+    assert verdicts(figures)["Concept page weight"].met is False  # 1.27x > 1.2x, lhci silent or not
+    for run in lighthouse["runs"]:  # the full build's pages as light as the baseline's
+        if run["build"] == "full":
+            base = bench_report.find_run(lighthouse["runs"], "baseline", run["preset"], run["page"])
+            if base is not None:
+                run.update(resources=base["resources"], bytes=base["bytes"], font_bytes=0)
+    weight = verdicts(figures)["Concept page weight"]
+    assert weight.met is True and "at most 1.00×" in weight.measured
+    del lighthouse["budgets"]
+    assert verdicts(figures)["Concept page weight"].met is None  # nothing asserted: not measured
+
+
 def test_a_failing_test_suite_or_a_failed_page_misses_its_target(figures):
     figures["test_suite"] = {"command": "make test", "wall_s": [90.0], "exit_codes": [2]}
     figures["lighthouse"]["runs"].append({"build": "full", "preset": "mobile", "served": "gzip",
