@@ -40,21 +40,10 @@ sys.path.insert(0, str(REPO / "scripts"))
 # Pages are served under the path of site_url, as hosting does (the print page uses absolute paths).
 from bench_sites import site_prefix  # noqa: E402
 
+# The site below its prefix, quietly: the server `make pdf` prints from.
+from make_pdf import SiteHandler  # noqa: E402
+
 SCHEMES = {"light": "default", "dark": "slate"}  # colour scheme -> Material's data-md-color-scheme
-
-
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site below `prefix` (the path of its site_url, as `mkdocs serve` does), quietly."""
-
-    prefix = "/"
-
-    def translate_path(self, path):
-        if not path.startswith(self.prefix):
-            return str(Path(self.directory) / "no such file")
-        return super().translate_path("/" + path[len(self.prefix):])
-
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
-        pass
 
 
 @pytest.fixture(scope="session")
