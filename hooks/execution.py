@@ -351,6 +351,9 @@ def on_config(config):
     state["docs_dir"] = Path(config["docs_dir"]).resolve()
     where = os.environ.get("EXECUTION_CACHE", str(settings.get("cache", ".cache/execution")))
     state["cache"] = None if where.lower() in ("off", "false", "0", "") else (root / where)
+    # Other hooks keep what they make in the same folder, on the same terms (hooks/mathml.py: the
+    # math font's subset); None when the cache is off.
+    config["extra"].setdefault("execution", {})["cache_folder"] = state["cache"]
     wrap_markdown_exec()
     wrap_mkdocs_jupyter()
     return config

@@ -23,7 +23,7 @@ build, naming the page, the formula and the character: a new symbol cannot silen
 another font.
 
 Subsetting takes about 1.5 s (the woff2 source is decompressed first), so its result is kept in
-the examples' cache folder (hooks/execution.py: .cache/execution, EXECUTION_CACHE) under a key made
+the examples' cache folder (which hooks/execution.py chooses: .cache/execution, EXECUTION_CACHE) under a key made
 of the source font's bytes, fontTools' version and the characters; a site whose pages have no math
 gets no font file at all.
 """
@@ -202,21 +202,20 @@ def on_post_build(config):
         return  # no page draws math, so none loads the font
     target = site / FONT_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(cached_subset(frozenset(char for char in used if ord(char) in source_cmap()), config))
+    folder = config["extra"].get("execution", {}).get("cache_folder")  # as hooks/execution.py set it
+    target.write_bytes(cached_subset(frozenset(char for char in used if ord(char) in source_cmap()), folder))
 
 
-def cached_subset(characters: frozenset[str], config) -> bytes:
-    """subset_font's bytes, from the cache folder when the same font, fontTools and characters
-    made them before (the cache folder as hooks/execution.py chooses it)."""
+def cached_subset(characters: frozenset[str], folder: Path | None) -> bytes:
+    """subset_font's bytes, from `folder` (the examples' cache folder, None when it is off) when
+    the same font, fontTools and characters made them before."""
     import fontTools
 
-    settings = config["extra"].get("execution", {})
-    where = os.environ.get("EXECUTION_CACHE", str(settings.get("cache", ".cache/execution")))
-    if where.lower() in ("off", "false", "0", ""):
+    if folder is None:
         return subset_font(characters)
     key = hashlib.sha256(FONT_SOURCE.read_bytes())
     key.update(f"{fontTools.version}\n{''.join(sorted(characters))}".encode())
-    path = Path(config["config_file_path"]).resolve().parent / where / f"math-font-{key.hexdigest()[:32]}.woff2"
+    path = folder / f"math-font-{key.hexdigest()[:32]}.woff2"
     if path.is_file():
         return path.read_bytes()
     font = subset_font(characters)

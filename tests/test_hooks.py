@@ -124,16 +124,14 @@ def test_a_figure_gets_the_width_that_keeps_its_text_at_11_px():
     assert out.endswith("</svg></div><figcaption>C.</figcaption></figure>")
 
 
-def test_the_math_font_subset_is_reused_only_for_the_same_characters(tmp_path, monkeypatch):
+def test_the_math_font_subset_is_reused_only_for_the_same_characters(tmp_path):
     """The cached subset is the bytes a fresh subset gives; other characters make another file."""
-    monkeypatch.setenv("EXECUTION_CACHE", str(tmp_path / "cache"))
-    config = {"extra": {}, "config_file_path": str(REPO / "mkdocs.yml")}
+    folder = tmp_path / "cache"
     sigma, sum_sign = frozenset("σ"), frozenset("σ∑")
-    first = mathml.cached_subset(sigma, config)
+    first = mathml.cached_subset(sigma, folder)
     assert first == mathml.subset_font(sigma)
-    assert len(list((tmp_path / "cache").glob("math-font-*.woff2"))) == 1
-    assert mathml.cached_subset(sigma, config) == first  # read back from the cache
-    assert mathml.cached_subset(sum_sign, config) == mathml.subset_font(sum_sign) != first
-    assert len(list((tmp_path / "cache").glob("math-font-*.woff2"))) == 2
-    monkeypatch.setenv("EXECUTION_CACHE", "off")
-    assert mathml.cached_subset(sigma, config) == first
+    assert len(list(folder.glob("math-font-*.woff2"))) == 1
+    assert mathml.cached_subset(sigma, folder) == first  # read back from the cache
+    assert mathml.cached_subset(sum_sign, folder) == mathml.subset_font(sum_sign) != first
+    assert len(list(folder.glob("math-font-*.woff2"))) == 2
+    assert mathml.cached_subset(sigma, None) == first  # the cache off
