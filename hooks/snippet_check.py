@@ -44,6 +44,11 @@ def missing_include(target: str, base_paths: list[Path]) -> str | None:
     return None
 
 
+def wider_than_the_column(line: str) -> str:
+    return (f"{len(line)} characters wide; the page's code column shows {MAX_CODE_COLUMNS}, so it "
+            "would scroll sideways: wrap it")
+
+
 def too_wide(target: str, base_paths: list[Path]) -> str | None:
     """The first line of the included code wider than the code column, or None."""
     path, section = named_section(target)
@@ -55,8 +60,7 @@ def too_wide(target: str, base_paths: list[Path]) -> str | None:
         numbered = numbered[start + 1:end]
     for number, line in numbered:
         if len(line) > MAX_CODE_COLUMNS:
-            return (f"{path}:{number} is {len(line)} characters wide; the page's code column shows "
-                    f"{MAX_CODE_COLUMNS}, so it would scroll sideways: wrap it")
+            return f"{path}:{number} is {wider_than_the_column(line)}"
     return None
 
 
@@ -75,15 +79,15 @@ def on_page_markdown(markdown, page, config, files):
         if fence and not fence["info"].strip():
             fence_info = None
             continue
-        shown = fence_info is not None and not EXEC.search(fence_info) and fence_info.split()[:1] != ["quiz"]
-        if shown and not INCLUDE.match(line) and len(line[indent:]) > MAX_CODE_COLUMNS:
-            raise PluginError(f"docs/{page.file.src_uri}:{number}: this code line is {len(line[indent:])} "
-                              f"characters wide; the page's code column shows {MAX_CODE_COLUMNS}, so it "
-                              "would scroll sideways: wrap it")
         match = INCLUDE.match(line)
+        shown = fence_info is not None and not EXEC.search(fence_info)  # its code, not its output
+        written = shown and not match and fence_info.split()[:1] != ["quiz"]  # a quiz's text is prose
+        if written and len(line[indent:]) > MAX_CODE_COLUMNS:
+            raise PluginError(f"docs/{page.file.src_uri}:{number}: this code line is "
+                              f"{wider_than_the_column(line[indent:])}")
         if match:
             problem = missing_include(match["target"], base_paths)
-            if not problem and fence_info is not None and not EXEC.search(fence_info):
+            if not problem and shown:
                 problem = too_wide(match["target"], base_paths)
             if problem:
                 raise PluginError(f"docs/{page.file.src_uri}:{number}: snippet include: {problem}")

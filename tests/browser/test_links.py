@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import functools
 import http.server
-import importlib.util
 import io
 import os
 import subprocess
@@ -29,10 +28,7 @@ from .helpers import REPO
 
 sys.path.insert(0, str(REPO / "scripts"))
 from bench_sites import site_prefix  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("course_downloads_for_links", REPO / "hooks" / "downloads.py")
-downloads = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(downloads)
+from make_pdf import PDF  # noqa: E402  (where make pdf writes the PDF edition, as the pages link it)
 
 PLANTED = "__planted__/"
 PLANTED_PAGE = b"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Planted</title></head>
@@ -107,8 +103,7 @@ def made_by_make_pdf(row, site_dir) -> bool:
     """The PDF edition is linked from the home page and the syllabus but made by `make pdf`, not by
     the build under test (test_print_edition.py prints it as make pdf does): while it is absent,
     its one URL may be missing, nothing else."""
-    pdf = downloads.path("pdf")
-    return urlsplit(row["url"]).path.endswith("/" + pdf) and not (site_dir / pdf).exists()
+    return urlsplit(row["url"]).path.endswith("/" + PDF) and not (site_dir / PDF).exists()
 
 
 def test_no_broken_link_or_anchor(checked, site_dir):
