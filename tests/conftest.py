@@ -31,6 +31,18 @@ SNIPPETS = REPO / "snippets"
 DOCS = REPO / "docs"
 
 
+def load_module(path: Path, name: str):
+    """A hook or script of this project (files, not a package) as a new module called `name`,
+    registered in sys.modules (dataclasses look their module up there)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def page_text(relative: str) -> str:
     """A page's Markdown (path below docs/) with every run of white space made one space, so a
     sentence is found however its lines are wrapped."""

@@ -13,36 +13,26 @@ from __future__ import annotations
 
 import hashlib
 import html
-import importlib.util
 import io
 import json
 import re
 import sqlite3
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, DOCS, REPO
+from conftest import BIN, DOCS, REPO, load_module
 
 
 def load_hook(name):
-    spec = importlib.util.spec_from_file_location(f"kit_test_{name}", REPO / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REPO / "hooks" / f"{name}.py", f"kit_test_{name}")
 
 
 def load_script(name):
-    spec = importlib.util.spec_from_file_location(f"kit_test_script_{name}", REPO / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REPO / "scripts" / f"{name}.py", f"kit_test_script_{name}")
 
 
 quiz = load_hook("quiz")

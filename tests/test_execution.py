@@ -8,7 +8,6 @@ hook's own count."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import socket
@@ -18,7 +17,7 @@ import urllib.request
 
 import pytest
 
-from conftest import REPO, build_command, site_maker
+from conftest import REPO, build_command, load_module, site_maker
 
 PROBE_CONSTANTS = "BASE = 1\n"
 PROBE_HELPER = '''import os
@@ -134,10 +133,7 @@ class TestReuse:
 
 
 def load_execution_hook():
-    spec = importlib.util.spec_from_file_location("execution_hook_for_tests", REPO / "hooks" / "execution.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REPO / "hooks" / "execution.py", "execution_hook_for_tests")
 
 
 def test_the_key_covers_requirements_python_data_and_the_hooks(tmp_path, monkeypatch):

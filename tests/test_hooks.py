@@ -1,19 +1,13 @@
 """Unit tests of the project's MkDocs hooks (the build tests exercise them end to end)."""
 
-import importlib.util
-import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, load_module
 
 
 def load_hook(name):
-    spec = importlib.util.spec_from_file_location(f"hook_{name}", REPO / "hooks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[f"hook_{name}"] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REPO / "hooks" / f"{name}.py", f"hook_{name}")
 
 
 mathml = load_hook("mathml")

@@ -16,7 +16,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from conftest import BIN, DOCS, REPO, SNIPPETS
+from conftest import BIN, DOCS, REPO, SNIPPETS, load_module
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -215,11 +215,7 @@ def test_ends_with_takeaways_and_links_that_resolve(lab):
 
 
 def load_mathml_hook():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("labs_hook_mathml", REPO / "hooks" / "mathml.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REPO / "hooks" / "mathml.py", "labs_hook_mathml")
 
 
 @lab_param

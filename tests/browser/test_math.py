@@ -6,7 +6,6 @@ below a display sum, brackets stretched around a fraction)."""
 from __future__ import annotations
 
 import html
-import importlib.util
 import io
 import re
 from html.parser import HTMLParser
@@ -14,6 +13,8 @@ from html.parser import HTMLParser
 import pytest
 from fontTools.ttLib import TTFont
 from PIL import Image
+
+from conftest import load_module  # tests/conftest.py
 
 from .helpers import DESKTOP, REPO
 
@@ -174,10 +175,7 @@ def test_the_print_edition_opened_from_disk_draws_math_in_the_font(new_context, 
 
 
 def load_mathml_hook():
-    spec = importlib.util.spec_from_file_location("browser_hook_mathml", REPO / "hooks" / "mathml.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_module(REPO / "hooks" / "mathml.py", "browser_hook_mathml")
 
 
 REFERENCE = r"\sum_{i=1}^{n} \left( \frac{a_i}{b_i + 1} \right)"

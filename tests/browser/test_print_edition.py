@@ -5,28 +5,19 @@ and on a new page, page numbers, figures and formulas typeset, each chapter's qu
 answers at its end, an outline, and no navigation chrome."""
 
 import html as html_module
-import importlib.util
 import io
 import re
-import sys
 
 import pytest
 from pypdf import PdfReader
 
+from conftest import load_module  # tests/conftest.py
+
 from .helpers import DOCS, REPO
 
-
-def load(name, path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-make_pdf = load("make_pdf_for_tests", REPO / "scripts" / "make_pdf.py")
-edition_hook = load("edition_for_tests", REPO / "hooks" / "edition.py")
-quiz_hook = load("quiz_for_print_tests", REPO / "hooks" / "quiz.py")
+make_pdf = load_module(REPO / "scripts" / "make_pdf.py", "make_pdf_for_tests")
+edition_hook = load_module(REPO / "hooks" / "edition.py", "edition_for_tests")
+quiz_hook = load_module(REPO / "hooks" / "quiz.py", "quiz_for_print_tests")
 # What every printed page's foot says (hooks/print_edition.py); pypdf reads it first.
 FOOT = re.compile(r"^page (\d+) of (\d+)Why SFT is not enough · edition (.*?)\n")
 
