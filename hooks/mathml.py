@@ -30,9 +30,7 @@ gets no font file at all.
 
 from __future__ import annotations
 
-import hashlib
 import html
-import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -41,6 +39,8 @@ from pathlib import Path
 from math_core import LatexError, LatexToMathML
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+
+import build_cache
 
 INLINE = re.compile(r'<span class="arithmatex">\\\((?P<tex>.*?)\\\)</span>(?P<after>[.,;:!?)\]]*)', re.DOTALL)
 DISPLAY = re.compile(r'<div class="arithmatex">\\\[(?P<tex>.*?)\\\]</div>', re.DOTALL)
@@ -202,25 +202,13 @@ def on_post_build(config):
         return  # no page draws math, so none loads the font
     target = site / FONT_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
-    folder = config["extra"].get("execution", {}).get("cache_folder")  # as hooks/execution.py set it
-    target.write_bytes(cached_subset(frozenset(char for char in used if ord(char) in source_cmap()), folder))
+    characters = frozenset(char for char in used if ord(char) in source_cmap())
+    target.write_bytes(cached_subset(characters, build_cache.cache_folder(config)))
 
 
 def cached_subset(characters: frozenset[str], folder: Path | None) -> bytes:
     """subset_font's bytes, from `folder` (the examples' cache folder, None when it is off) when
-    the same font, fontTools and characters made them before."""
-    import fontTools
-
-    if folder is None:
-        return subset_font(characters)
-    key = hashlib.sha256(FONT_SOURCE.read_bytes())
-    key.update(f"{fontTools.version}\n{''.join(sorted(characters))}".encode())
-    path = folder / f"math-font-{key.hexdigest()[:32]}.woff2"
-    if path.is_file():
-        return path.read_bytes()
-    font = subset_font(characters)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.part")
-    partial.write_bytes(font)
-    os.replace(partial, path)
-    return font
+    the same font, subsetting code, fontTools and characters made them before."""
+    key = build_cache.digest([FONT_SOURCE.read_bytes(), "".join(sorted(characters))],
+                             code=[Path(__file__)], libraries=["fonttools"])
+    return build_cache.cached(folder, "math-font.woff2", key, lambda: subset_font(characters))

@@ -39,6 +39,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
+import build_cache
+
 MATHJAX_LOADER = re.compile(
     r'<!-- Load mathjax -->\s*<script src="">\s*</script>.*?<!-- End of mathjax configuration -->',
     re.DOTALL,
@@ -252,6 +254,13 @@ def trim_stylesheet(css: str, classes: set[str]) -> str:
     return "\n".join(body + keyframes) + "\n"
 
 
+def cached_trim(css: str, classes: set[str], folder: Path | None) -> str:
+    """trim_stylesheet's result, reused while the stylesheet, the classes and this code are the same."""
+    key = build_cache.digest([css, " ".join(sorted(classes))], code=[Path(__file__)], libraries=["tinycss2"])
+    return build_cache.cached(folder, "jupyter-trimmed.css", key,
+                              lambda: trim_stylesheet(css, classes).encode()).decode()
+
+
 def classes_of(html: str) -> set[str]:
     return {name for value in CLASS_ATTRIBUTE.findall(html) for name in value.split()}
 
@@ -269,7 +278,8 @@ def on_post_build(config):
             pages[html_file] = html
     for name, css in stylesheets.items():
         users = [html for html in pages.values() if name in html]
-        trimmed = trim_stylesheet(css, set().union(*map(classes_of, users))) if users else css
+        trimmed = cached_trim(css, set().union(*map(classes_of, users)), build_cache.cache_folder(config)) \
+            if users else css
         final = f"jupyter-{hashlib.sha256(trimmed.encode()).hexdigest()[:12]}.css"
         (site / "assets" / final).write_text(trimmed, encoding="utf-8")
         for html_file, html in pages.items():

@@ -58,6 +58,7 @@ def load_hook(name: str):
 
 
 quiz_hook = load_hook("quiz")
+build_cache = load_hook("build_cache")
 downloads = load_hook("downloads")
 
 COURSE = "Why SFT is not enough"
@@ -487,19 +488,31 @@ def pages_with_questions(config) -> list[tuple[str, str, str, list[Question]]]:
     return pages
 
 
-def write_banks(site_dir: Path, pages, site_url: str, pages_by_src: dict[str, str], edition: dict) -> list[Path]:
+def write_banks(site_dir: Path, pages, site_url: str, pages_by_src: dict[str, str], edition: dict,
+                cache: Path | None = None) -> list[Path]:
+    """Write the three banks; with `cache` (the examples' cache folder), reuse the ones an earlier
+    build made from the same questions, edition, code and library versions."""
     if not any(questions for *_, questions in pages):  # a site without questions has no banks
         return []
-    exported, converter, prepared = export(pages, site_url, pages_by_src)
-    if not exported:
-        return []
+    made = {}
+
+    def exported():  # the slow part, done only when a bank is not in the cache
+        if not made:
+            made["export"] = export(pages, site_url, pages_by_src)
+        return made["export"]
+
+    makers = {"canvas": ("bank-canvas.zip", lambda: canvas_qti(*exported(), edition)),
+              "moodle": ("bank-moodle.xml", lambda: moodle_xml(exported()[0], edition)),
+              "anki": ("bank-anki.apkg", lambda: anki_apkg(exported()[0], edition))}
+    key = build_cache.digest([repr(pages), site_url, repr(sorted(pages_by_src.items())), repr(edition)],
+                             code=[HOOKS / f"{name}.py" for name in ("question_banks", "quiz", "downloads")],
+                             libraries=["text2qti", "genanki", "markdown"])
+    contents = {bank: build_cache.cached(cache, name, key, make) for bank, (name, make) in makers.items()}
     folder = site_dir / downloads.FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for key, content in (("canvas", canvas_qti(exported, converter, prepared, edition)),
-                         ("moodle", moodle_xml(exported, edition)),
-                         ("anki", anki_apkg(exported, edition))):
-        target = site_dir / downloads.path(key)
+    for bank, content in contents.items():
+        target = site_dir / downloads.path(bank)
         target.write_bytes(content)
         written.append(target)
     return written
@@ -509,4 +522,5 @@ def on_post_build(config):
     pages = pages_with_questions(config)
     pages_by_src = {page.file.src_uri: page.url for page in _nav_pages}
     edition = config["extra"].get("edition") or {"label": "unversioned", "date": "", "timestamp": None}
-    write_banks(Path(config["site_dir"]), pages, config["site_url"] or "", pages_by_src, edition)
+    write_banks(Path(config["site_dir"]), pages, config["site_url"] or "", pages_by_src, edition,
+                build_cache.cache_folder(config))

@@ -33,13 +33,19 @@ DOCS = REPO / "docs"
 
 def load_module(path: Path, name: str):
     """A hook or script of this project (files, not a package) as a new module called `name`,
-    registered in sys.modules (dataclasses look their module up there)."""
+    registered in sys.modules (dataclasses look their module up there). Its folder is on the import
+    path while it loads, as MkDocs does for hooks (hooks import hooks/build_cache.py)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    saved = sys.path.copy()
+    sys.path.insert(0, str(Path(path).parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved
     return module
 
 

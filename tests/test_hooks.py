@@ -129,3 +129,60 @@ def test_the_math_font_subset_is_reused_only_for_the_same_characters(tmp_path):
     assert mathml.cached_subset(sum_sign, folder) == mathml.subset_font(sum_sign) != first
     assert len(list(folder.glob("math-font-*.woff2"))) == 2
     assert mathml.cached_subset(sigma, None) == first  # the cache off
+
+
+build_cache = load_hook("build_cache")
+
+
+def test_a_kept_result_is_reused_only_under_the_same_key(tmp_path):
+    """What a key covers: the parts, the code's bytes, the libraries' versions; the cache off makes
+    afresh every time."""
+    calls = []
+
+    def make(text):
+        calls.append(text)
+        return text.encode()
+
+    code = tmp_path / "maker.py"
+    code.write_text("v1")
+    folder = tmp_path / "cache"
+    key = build_cache.digest(["a"], code=[code], libraries=["tinycss2"])
+    assert build_cache.cached(folder, "thing.txt", key, lambda: make("a")) == b"a"
+    assert build_cache.cached(folder, "thing.txt", key, lambda: make("again")) == b"a"
+    assert calls == ["a"]
+    assert build_cache.digest(["b"], code=[code], libraries=["tinycss2"]) != key
+    assert build_cache.digest(["a"], code=[code], libraries=["tinycss2", "mkdocs"]) != key
+    code.write_text("v2")
+    assert build_cache.digest(["a"], code=[code], libraries=["tinycss2"]) != key
+    assert build_cache.cached(None, "thing.txt", key, lambda: make("off")) == b"off"
+    assert [path.name for path in folder.iterdir()] == [f"thing-{key}.txt"]
+
+
+def test_the_trimmed_notebook_stylesheet_is_reused_only_for_the_same_classes(tmp_path, monkeypatch):
+    css = ".a { color: red } .b { color: blue }"
+    first = notebooks.cached_trim(css, {"a"}, tmp_path)
+    assert first == notebooks.trim_stylesheet(css, {"a"})
+    monkeypatch.setattr(notebooks, "trim_stylesheet", lambda *args: "not called")
+    assert notebooks.cached_trim(css, {"a"}, tmp_path) == first
+    assert notebooks.cached_trim(css, {"a", "b"}, tmp_path) == "not called"
+
+
+def test_the_question_banks_are_reused_only_for_the_same_questions_and_edition(tmp_path, monkeypatch):
+    """A second build with the same questions writes the same bytes without exporting them again;
+    another edition (or other questions) exports afresh."""
+    banks = load_hook("question_banks")
+    questions = banks.questions_in("```quiz\nWhy?\n\n- [x] Yes\n    Right.\n- [ ] No\n    Wrong.\n```\n", "p.md")
+    pages, by_src = [("p.md", "P", "p/", questions)], {"p.md": "p/"}
+    edition = {"label": "t", "date": "2026-12-01", "timestamp": 1767225600}
+    url = "https://example.org/course/"
+    fresh = [path.read_bytes() for path in banks.write_banks(tmp_path / "fresh", pages, url, by_src, edition)]
+    cache = tmp_path / "cache"
+    banks.write_banks(tmp_path / "one", pages, url, by_src, edition, cache)
+    exports = []
+    export = banks.export
+    monkeypatch.setattr(banks, "export", lambda *args: exports.append(args) or export(*args))
+    again = banks.write_banks(tmp_path / "two", pages, url, by_src, edition, cache)
+    assert [path.read_bytes() for path in again] == fresh
+    assert exports == []
+    banks.write_banks(tmp_path / "three", pages, url, by_src, {**edition, "label": "v2"}, cache)
+    assert len(exports) == 1
