@@ -91,6 +91,25 @@ def print_edition(html: str, stylesheet_url: str) -> str:
 
 # After print-site has written the print page (its on_post_build), before hooks/valid_html.py
 # (priority -50) gives every id in it its page's prefix: QUIZ finds the questions by their own ids.
+# `mkdocs serve --dirty` reads again only the pages that changed, so print-site would have the
+# HTML of those alone and print a one-chapter edition. The HTML print-site took from each page is
+# kept here (MkDocs keeps hooks loaded between rebuilds) and given back to the pages that a
+# rebuild did not read; a page whose snippet changed is read again (hooks/execution.py).
+page_html: dict[str, str] = {}
+
+
+@event_priority(-100)  # after every page's on_page_content, before print-site's on_post_build
+def on_env(env, config, files):
+    for file in files.documentation_pages():
+        if file.page is None:
+            continue
+        if hasattr(file.page, "html"):
+            page_html[file.src_uri] = file.page.html
+        elif file.src_uri in page_html:
+            file.page.html = page_html[file.src_uri]
+    return env
+
+
 @event_priority(-40)
 def on_post_build(config):
     if "print-site" not in config["plugins"]:

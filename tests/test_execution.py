@@ -258,7 +258,8 @@ def wait_for(url: str, text: str, seconds: float = 90) -> bool:
 def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site, tmp_path):
     """`make serve` (--dirty) watches snippets/, and a change there re-renders what uses it."""
     snippets = {"probe_constants.py": PROBE_CONSTANTS, "probe_helper.py": PROBE_HELPER}
-    written = make_site({"index.md": PAGE, "labs/probe.ipynb": LAB}, snippets=snippets,
+    other = "---\ndescription: A page no save changes.\n---\n\n# Other { #other }\n\nWords of the other page.\n"
+    written = make_site({"index.md": PAGE, "other.md": other, "labs/probe.ipynb": LAB}, snippets=snippets,
                         PROBE_LOG=str(tmp_path / "executions.log"), EXECUTION_CACHE=str(tmp_path / "cache"))
     assert written.returncode == 0, written.stdout + written.stderr
     with socket.socket() as probe:
@@ -277,6 +278,10 @@ def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site
         (tmp_path / "snippets" / "probe_constants.py").write_text("BASE = 41\n")
         assert wait_for(base, "fence value 42", 30), "the page was not rebuilt after its snippet changed"
         assert wait_for(base + "labs/probe/", "lab value 42", 30), "the lab was not rebuilt after its snippet changed"
+        # The print edition still holds every page, the ones the rebuild did not read too.
+        printed = fetch(base + "print_page/")
+        assert "fence value 42" in printed and "lab value 42" in printed
+        assert "Words of the other page." in printed, "the print edition lost the pages the rebuild did not read"
     finally:
         server.terminate()
         server.wait(timeout=30)
