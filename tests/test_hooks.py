@@ -186,3 +186,20 @@ def test_the_question_banks_are_reused_only_for_the_same_questions_and_edition(t
     assert exports == []
     banks.write_banks(tmp_path / "three", pages, url, by_src, {**edition, "label": "v2"}, cache)
     assert len(exports) == 1
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tmp_path):
+    """Every Jinja environment of the build keeps compiled templates in the cache folder; Jinja
+    checks each template's source, so an edited one is compiled afresh, never shown stale."""
+    from mkdocs.theme import Theme
+
+    build_context = load_hook("build_context")
+    templates = tmp_path / "theme"
+    templates.mkdir()
+    (templates / "probe.html").write_text("one {{ 1 + 1 }}")
+    theme = Theme(name=None, custom_dir=str(templates), locale="en")
+    build_context.keep_compiled_templates({"theme": theme, "extra": {"execution": {"cache_folder": tmp_path / "c"}}})
+    assert theme.get_env().get_template("probe.html").render() == "one 2"
+    assert len(list((tmp_path / "c").rglob("*.cache"))) == 1
+    (templates / "probe.html").write_text("two {{ 2 + 2 }}")
+    assert theme.get_env().get_template("probe.html").render() == "two 4"
