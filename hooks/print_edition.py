@@ -91,6 +91,30 @@ def print_edition(html: str, stylesheet_url: str) -> str:
 
 # After print-site has written the print page (its on_post_build), before hooks/valid_html.py
 # (priority -50) gives every id in it its page's prefix: QUIZ finds the questions by their own ids.
+# print-site makes the ids of each page's headings, footnotes and list items unique on the print
+# page by prefixing the page's key (its update_anchor_ids). Its pattern, tried at every "<", looks
+# for `id="` further along the line in ways that take time with the square of the line's length,
+# which made it most of a build's print-page time (a second per build here). The hook's version
+# uses the same pattern and replacements behind a quick test that the line holds an `id="` at all;
+# on every page of the site, and on duplicate tags, its result is print-site's (tests/test_hooks.py).
+PRINT_SITE_ID_TAG = re.compile(r"<(?=[^\n]*?id=\")([^\s]+).*?id=\"([^\"]*?)\".*?>", flags=re.IGNORECASE)
+PRINT_SITE_ID_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "sup", "li"}
+
+
+def update_anchor_ids(page_html: str, page_key: str) -> str:
+    for tag in PRINT_SITE_ID_TAG.finditer(page_html):  # the tags of the page as it came
+        if tag[1] in PRINT_SITE_ID_TAGS:
+            page_html = page_html.replace(tag[0], tag[0].replace(tag[2], f"{page_key}-{tag[2]}"))
+    return page_html
+
+
+def on_config(config):
+    from mkdocs_print_site_plugin import urls
+
+    update_anchor_ids.__wrapped__ = getattr(urls.update_anchor_ids, "__wrapped__", urls.update_anchor_ids)
+    urls.update_anchor_ids = update_anchor_ids
+
+
 # `mkdocs serve --dirty` reads again only the pages that changed, so print-site would have the
 # HTML of those alone and print a one-chapter edition. The HTML print-site took from each page is
 # kept here (MkDocs keeps hooks loaded between rebuilds) and given back to the pages that a

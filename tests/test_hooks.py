@@ -203,3 +203,22 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tm
     assert len(list((tmp_path / "c").rglob("*.cache"))) == 1
     (templates / "probe.html").write_text("two {{ 2 + 2 }}")
     assert theme.get_env().get_template("probe.html").render() == "two 4"
+
+
+print_edition = load_hook("print_edition")
+
+
+def test_the_faster_print_ids_are_print_sites_on_every_page(built_site):
+    """hooks/print_edition.py's update_anchor_ids gives what print-site's own gives, on every built
+    page and on the cases its pattern treats specially."""
+    from mkdocs_print_site_plugin import urls
+
+    # A build in this process has put the hook's in its place, keeping print-site's as __wrapped__.
+    print_sites = getattr(urls.update_anchor_ids, "__wrapped__", urls.update_anchor_ids)
+    assert print_sites.__module__ == "mkdocs_print_site_plugin.urls"
+    cases = ['<h2 id="a">A</h2><p id="a">x</p><h2 id="a">again</h2><li id="fn:1">n</li><sup id="fnref:1">',
+             '<H3 id="b">upper</H3><div class="x" id="x"><li class="c" id="c">c</li>']
+    pages = [path.read_text(encoding="utf-8") for path in sorted(built_site.rglob("*.html"))]
+    assert len(pages) > 15
+    for html in cases + pages:
+        assert print_edition.update_anchor_ids(html, "page") == print_sites(html, "page")
