@@ -194,8 +194,16 @@ def on_page_context(context, page, config, nav):
 # it is written by print-site itself, never through on_post_page. (Instant navigation cannot carry
 # a reader into the print edition without them: it only follows links to pages in the sitemap,
 # and the print edition is not in it.)
-PRINT_SITE_ASSETS = re.compile(r'\s*<link rel="stylesheet" href="[^"]*css/print-site(?:-[a-z]+)?\.css">'
-                               r'|\s*<script src="[^"]*js/print-site\.js"></script>')
+# The tags alone, and the white space before each taken off by rstrip: a leading \s* in the
+# pattern would be tried again from every position of a run of white space (Material's navigation
+# has runs of hundreds), in time that grows with the square of the run's length.
+PRINT_SITE_ASSETS = re.compile(r'<link rel="stylesheet" href="[^"]*css/print-site(?:-[a-z]+)?\.css">'
+                               r'|<script src="[^"]*js/print-site\.js"></script>')
+
+
+def without_print_site_assets(output: str) -> str:
+    parts = PRINT_SITE_ASSETS.split(output)
+    return "".join([part.rstrip() for part in parts[:-1]] + parts[-1:])
 
 
 def on_post_page(output, page, config):
@@ -203,4 +211,4 @@ def on_post_page(output, page, config):
     the print edition only."""
     output = IDENTIFIERS.sub("", output).replace("<pre data-search-exclude", "<pre")
     output = output.replace("<math data-search-exclude", "<math")
-    return PRINT_SITE_ASSETS.sub("", output)
+    return without_print_site_assets(output)

@@ -1,6 +1,8 @@
 """Unit tests of the project's MkDocs hooks (the build tests exercise them end to end)."""
 
 
+import re
+
 import pytest
 
 from conftest import REPO, load_module
@@ -222,3 +224,16 @@ def test_the_faster_print_ids_are_print_sites_on_every_page(built_site):
     assert len(pages) > 15
     for html in cases + pages:
         assert print_edition.update_anchor_ids(html, "page") == print_sites(html, "page")
+
+
+def test_print_sites_assets_leave_every_page_with_the_white_space_before_them(tmp_path):
+    """What the old pattern (\\s* before each tag) took out, and only that, in a page like Material's
+    with long runs of white space."""
+    build_context = load_hook("build_context")
+    old = re.compile(r'\s*<link rel="stylesheet" href="[^"]*css/print-site(?:-[a-z]+)?\.css">'
+                     r'|\s*<script src="[^"]*js/print-site\.js"></script>')
+    page = ('<head>\n  <link rel="stylesheet" href="../css/print-site.css">\n  <link rel="stylesheet" '
+            'href="../css/print-site-material.css"><meta x>' + " " * 3000 + "<nav>\n" + "\n    " * 500 +
+            '<script src="../js/print-site.js"></script>\n</body>')
+    assert build_context.without_print_site_assets(page) == old.sub("", page)
+    assert "print-site" not in build_context.without_print_site_assets(page)
