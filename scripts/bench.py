@@ -181,7 +181,7 @@ def measure_scaling(source: Path, work: Path, reps: dict[int, int], profile_at: 
         config = bench_sites.write_synthetic_site(root, pages, source)
         log_file = root / "build.log"
         result = hyperfine([(f"{pages} pages", build_command(str(config), "_site", log_file))],
-                           root / "hyperfine.json", root, runs, warmup=1 if runs > 1 else 0,
+                           root / "hyperfine.json", root, runs, warmup=1,
                            prepare=["rm -rf _site"], GIT_DATES="false")[0]
         seconds = built_in(log_file)[-runs:]  # the warmup build logs too
         site = root / "_site"

@@ -667,7 +667,9 @@ def render_scaling(scaling: dict | None) -> list[str]:
            "include, inline and display math, and a check-yourself question, built with the "
            "project's configuration (hooks, extensions, theme) and a generated navigation of "
            "sections of 10 pages (parts of 10 sections past 100 pages), by hyperfine into a fresh "
-           "site directory each run. Git dates are off: generated pages have no history. Time is "
+           "site directory each run, after one warm-up build, so that every size reuses what a "
+           "contributor's builds reuse (the math font's subset, the question banks, compiled "
+           "templates). Git dates are off: generated pages have no history. Time is "
            "MkDocs' own \"built in\" figure (median), so that starting Python does not hide how "
            "the per-page cost changes.", ""]
     out += table(["Pages", "Build", "Per page", "Per page vs previous size", "Search index per page",
