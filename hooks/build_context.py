@@ -25,6 +25,7 @@
 - Jinja compiles the theme's templates afresh in every build (MkDocs and print-site each make an
   environment), a third of a `make serve` rebuild; compiled templates are kept in the cache folder
   (Jinja compares each template's source before it reuses one). None are kept when the cache is off.
+- `make serve` looks for saved files every 0.1 s, not every 0.5 s (on_serve).
 """
 
 import html as html_module
@@ -82,6 +83,27 @@ def keep_compiled_templates(config) -> None:
 
 def on_pre_build(config):  # hooks/execution.py has chosen the cache folder (on_config)
     keep_compiled_templates(config)
+
+
+# `make serve` notices a save within this many seconds. MkDocs polls the files it watches every
+# half second (its PollingObserver), which is a third of the wait from a save to the reloaded page.
+SAVE_POLL_SECONDS = 0.1
+
+
+def on_serve(server, config, builder):
+    """The files MkDocs watches (docs/, mkdocs.yml, the theme with --watch-theme) are watched again
+    by an observer that polls more often; `watch:` in mkdocs.yml is added after this event."""
+    from watchdog.observers.polling import PollingObserver
+
+    watched = dict(server._watched_paths)  # path -> how many times it was asked for
+    for path, times in watched.items():
+        for _ in range(times):
+            server.unwatch(path)
+    server.observer = PollingObserver(timeout=SAVE_POLL_SECONDS)
+    for path, times in watched.items():
+        for _ in range(times):
+            server.watch(path)
+    return server
 
 
 def on_config(config):

@@ -282,6 +282,9 @@ def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site
         printed = fetch(base + "print_page/")
         assert "fence value 42" in printed and "lab value 42" in printed
         assert "Words of the other page." in printed, "the print edition lost the pages the rebuild did not read"
+        # docs/ is still watched by the faster observer of hooks/build_context.py.
+        (tmp_path / "docs" / "other.md").write_text(other.replace("Words of", "Edited words of"))
+        assert wait_for(base + "other/", "Edited words of the other page.", 30), "a page's save was not seen"
     finally:
         server.terminate()
         server.wait(timeout=30)
