@@ -41,6 +41,7 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -73,27 +74,33 @@ class ExampleTimeout(Exception):  # noqa: N818 - read in tracebacks as what happ
 # ---------------------------------------------------------------------------------------------
 # The key.
 
+@cache
+def imported_modules(code: str) -> tuple[str, ...]:
+    """The top-level module names that `code` imports (kept per code text: parsing every snippet
+    again for every fence was a fifth of a `make serve` rebuild)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return ()
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.append(node.module.split(".")[0])
+    return tuple(names)
+
+
 def imported_snippets(code: str, snippets: Path) -> list[Path]:
     """Every module of snippets/ that `code` imports, directly or through another snippet."""
     found: dict[Path, None] = {}
     pending = [code]
     while pending:
-        try:
-            tree = ast.parse(pending.pop())
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                path = snippets / f"{name.split('.')[0]}.py"
-                if path.is_file() and path not in found:
-                    found[path] = None
-                    pending.append(path.read_text(encoding="utf-8"))
+        for name in imported_modules(pending.pop()):
+            path = snippets / f"{name}.py"
+            if path.is_file() and path not in found:
+                found[path] = None
+                pending.append(path.read_text(encoding="utf-8"))
     return sorted(found)
 
 

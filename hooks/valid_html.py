@@ -27,7 +27,9 @@ from mkdocs.plugins import event_priority
 TOC_LABEL = '<label class="md-nav__title" for="__toc">'
 PAGE_SECTION = re.compile(r'<section class="print-page" id="(?P<key>[^"]+)" heading-number="[^"]*">')
 SECTION_TAG = re.compile(r"<(/?)section\b")
-ID = re.compile(r'(?<![\w:-])id="([^"]+)"')
+# Each pattern tests what comes before an attribute after matching its name (a lookbehind
+# first would be tried at every character of the 1.5 MB print page).
+ID = re.compile(r'id="(?<![\w:-]id=")([^"]+)"')
 
 
 def on_page_context(context, page, config, nav):
@@ -58,10 +60,11 @@ def section_end(html: str, start: int) -> int:
     raise PluginError(f"print edition: the <section> at character {start} is never closed")
 
 
-FOR = re.compile(r'(?<![\w-])(?P<before>for=")(?P<name>[^"]+)(?P<after>")')
-HASH_REFERENCE = re.compile(r'(?<![\w-])(?P<before>(?:href|xlink:href|data-clipboard-target)="#)(?P<name>[^"]+)'
+FOR = re.compile(r'(?P<before>for=")(?<![\w-]for=")(?P<name>[^"]+)(?P<after>")')
+HASH_REFERENCE = re.compile(r'(?P<before>(?:href="#(?<![\w-]href="#)|xlink:href="#(?<![\w-]xlink:href="#)'
+                            r'|data-clipboard-target="#(?<![\w-]data-clipboard-target="#)))(?P<name>[^"]+)'
                             r'(?P<after>")|(?P<before2>url\(#)(?P<name2>[^)\s]+)(?P<after2>\))')
-ID_LIST = re.compile(r'(?<![\w-])(?P<attribute>aria-(?:labelledby|describedby|controls|owns|details))='
+ID_LIST = re.compile(r'(?P<attribute>aria-(?<![\w-]aria-)(?:labelledby|describedby|controls|owns|details))='
                      r'"(?P<names>[^"]*)"')
 
 

@@ -237,3 +237,18 @@ def test_print_sites_assets_leave_every_page_with_the_white_space_before_them(tm
             '<script src="../js/print-site.js"></script>\n</body>')
     assert build_context.without_print_site_assets(page) == old.sub("", page)
     assert "print-site" not in build_context.without_print_site_assets(page)
+
+
+def test_print_ids_and_their_references_get_the_pages_key_and_look_alikes_do_not():
+    valid_html = load_hook("valid_html")
+    page = ('<section class="print-page" id="p" heading-number="1">'
+            '<div id="a"></div><label for="a">L</label><span data-id="a" data-for="a"></span>'
+            '<a href="#a">to a</a><a data-href="#a">not</a><svg><use xlink:href="#a"/></svg>'
+            '<path fill="url(#a)"/><b aria-labelledby="a b" data-aria-owns="a"></b><i id="p-done"></i>'
+            '<button data-clipboard-target="#a"></button></section>')
+    assert valid_html.unique_print_ids(page) == (
+        '<section class="print-page" id="p" heading-number="1">'
+        '<div id="p-a"></div><label for="p-a">L</label><span data-id="a" data-for="a"></span>'
+        '<a href="#p-a">to a</a><a data-href="#a">not</a><svg><use xlink:href="#p-a"/></svg>'
+        '<path fill="url(#p-a)"/><b aria-labelledby="p-a b" data-aria-owns="a"></b><i id="p-done"></i>'
+        '<button data-clipboard-target="#p-a"></button></section>')
