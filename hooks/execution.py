@@ -16,7 +16,8 @@ output depends on, stops at a time limit naming itself, and prints no kernel noi
 - **Notebooks** are executed here with nbclient (mkdocs-jupyter then only renders them), with
   consecutive stream outputs merged (nbclient's coalesce_streams), so the page does not depend on
   when the kernel flushed its output. Kernels talk over local IPC sockets, so they
-  print no warning about unencrypted TCP.
+  print no warning about unencrypted TCP. They start as soon as the build knows its files, in
+  threads beside the one that renders the pages (and runs the fences).
 - **`make serve`** watches snippets/ (`watch:` in mkdocs.yml). With `--dirty` MkDocs re-renders
   only pages whose own file changed; after a snippet (or data file) changes, this hook marks every
   page and lab that includes or imports it, directly or through another snippet, as changed too.
@@ -40,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -64,6 +66,8 @@ state = {
     "executed": 0,
     "reused": 0,
     "seconds": 0.0,  # spent executing in this build
+    "dirty": False,  # a `mkdocs serve --dirty` build
+    "labs": {},  # (lab path, kernel name) -> the Future of its execution, started in on_files
 }
 
 
@@ -273,15 +277,47 @@ def execute_notebook(path: Path, kernel_name: str) -> str:
     key = cache_key("notebook", [source, *code], kernel_name)
     cached = cache_read(key, ".ipynb")
     if cached is not None:
-        state["reused"] += 1
+        with counting:
+            state["reused"] += 1
         return cached
     started = time.perf_counter()
     run_notebook(notebook, path, where, kernel_name)
-    state["seconds"] += time.perf_counter() - started
     executed = nbformat.writes(notebook)
-    state["executed"] += 1
+    with counting:
+        state["seconds"] += time.perf_counter() - started
+        state["executed"] += 1
     cache_write(key, ".ipynb", executed)
     return executed
+
+
+# Labs run beside the pages: each lab's kernel (a process of its own) starts when the build learns
+# its files, and the lab's page takes the result when mkdocs-jupyter renders it, so a cold build
+# waits for the labs and the pages' fences side by side, not one after the other. Errors (a cell
+# that raises, a time limit) reach the build when the lab's page is rendered, as before.
+counting = threading.Lock()
+
+
+def start_labs(files, config) -> None:
+    jupyter = config["plugins"].get("mkdocs-jupyter")
+    if jupyter is None or not jupyter.config.get("execute"):
+        return
+    kernel_name = jupyter.config.get("kernel_name") or "python3"
+    labs = [Path(file.abs_src_path).resolve() for file in files.documentation_pages()
+            if file.src_uri.endswith(".ipynb") and file.abs_src_path
+            and (not state["dirty"] or file.is_modified())]  # `serve --dirty` renders changed labs only
+    if not labs:
+        return
+    state["lab_pool"] = ThreadPoolExecutor(max_workers=min(len(labs), os.cpu_count() or 1),
+                                           thread_name_prefix="lab")
+    state["labs"] = {(lab, kernel_name): state["lab_pool"].submit(execute_notebook, lab, kernel_name)
+                     for lab in labs}
+
+
+def stop_labs(wait: bool) -> None:
+    pool = state.pop("lab_pool", None)
+    state["labs"] = {}
+    if pool is not None:
+        pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def run_notebook(notebook, path: Path, where: str, kernel_name: str) -> None:
@@ -328,7 +364,9 @@ def wrap_mkdocs_jupyter() -> None:
     def nb2html(nb_path, execute=False, kernel_name="", **options):
         if not execute:
             return original(nb_path, execute=False, kernel_name=kernel_name, **options)
-        executed = execute_notebook(Path(nb_path).resolve(), kernel_name or "python3")
+        path, kernel_name = Path(nb_path).resolve(), kernel_name or "python3"
+        started = state["labs"].pop((path, kernel_name), None)
+        executed = started.result() if started is not None else execute_notebook(path, kernel_name)
         # Rendering the executed notebook is deterministic too: reuse it under a key of its own.
         key = cache_key("rendered", [executed], repr(sorted(options.items())))
         cached = cache_read(key, ".html")
@@ -366,6 +404,10 @@ def on_config(config):
     return config
 
 
+def on_startup(command, dirty):
+    state["dirty"] = dirty
+
+
 def on_pre_build(config):
     state["executed"] = state["reused"] = 0
     state["seconds"] = 0.0
@@ -393,14 +435,20 @@ def snippet_stamps() -> dict[Path, float]:
 
 
 def on_files(files, config):
+    mark_pages_of_changed_snippets(files)
+    start_labs(files, config)
+    return files
+
+
+def mark_pages_of_changed_snippets(files) -> None:
     """Between two builds of `mkdocs serve`: pages depending on a changed snippet count as changed."""
     stamps, previous = snippet_stamps(), state.get("stamps")
     state["stamps"] = stamps
     if previous is None:
-        return files
+        return
     changed = {path for path in stamps.keys() | previous.keys() if stamps.get(path) != previous.get(path)}
     if not changed:
-        return files
+        return
     data_changed = any(path.suffix != ".py" for path in changed)
     for file in files.documentation_pages():
         if not file.abs_src_path or not os.path.isfile(file.abs_dest_path):
@@ -408,7 +456,6 @@ def on_files(files, config):
         uses = snippets_of_page(Path(file.abs_src_path))
         if uses & changed or (data_changed and uses):
             os.utime(file.abs_dest_path, (0, 0))  # older than its source: --dirty renders it again
-    return files
 
 
 def source_lines_of_fences(page) -> list[int]:
@@ -426,7 +473,12 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
+def on_build_error(error):
+    stop_labs(wait=False)
+
+
 def on_post_build(config):
+    stop_labs(wait=True)
     # The benchmark reads this line: a cold build's time is the build's plus these seconds.
     log.info(f"examples: {state['executed']} executed in {state['seconds']:.2f} s, "
              f"{state['reused']} reused from the cache")

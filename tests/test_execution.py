@@ -288,3 +288,34 @@ def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_labs_start_in_threads_of_their_own_when_the_build_learns_its_files(tmp_path, monkeypatch):
+    """start_labs runs every lab (under `serve --dirty`, the changed ones only) beside the pages;
+    a lab's page then takes that result instead of running the lab again."""
+    import threading
+    from types import SimpleNamespace
+
+    execution = load_execution_hook()
+    ran = []
+
+    def execute_notebook(path, kernel_name):
+        ran.append((path.name, kernel_name, threading.current_thread().name))
+        return f"executed {path.name}"
+
+    monkeypatch.setattr(execution, "execute_notebook", execute_notebook)
+    labs = {name: tmp_path / name for name in ("a.ipynb", "b.ipynb")}
+    pages = [SimpleNamespace(src_uri=f"labs/{name}", abs_src_path=str(path),
+                             is_modified=lambda name=name: name == "b.ipynb") for name, path in labs.items()]
+    pages.append(SimpleNamespace(src_uri="page.md", abs_src_path="x", is_modified=lambda: True))
+    files = SimpleNamespace(documentation_pages=lambda: pages)
+    config = {"plugins": {"mkdocs-jupyter": SimpleNamespace(config={"execute": True, "kernel_name": ""})}}
+    for dirty, expected in ((False, ["a.ipynb", "b.ipynb"]), (True, ["b.ipynb"])):
+        ran.clear()
+        monkeypatch.setitem(execution.state, "dirty", dirty)
+        execution.start_labs(files, config)
+        started = execution.state["labs"]
+        assert sorted(path.name for path, _ in started) == expected
+        assert [future.result() for future in started.values()] == [f"executed {name}" for name in expected]
+        assert all(kernel == "python3" and thread.startswith("lab") for _, kernel, thread in ran)
+        execution.stop_labs(wait=True)
