@@ -65,6 +65,7 @@ REPS = {
     "examples": (3, 1),
     "reload": (2, 1),  # edits, each followed by its revert: twice as many saves
     "scaling": ({10: 3, 100: 3, 1000: 1}, {10: 1, 100: 1}),
+    "lighthouse": (3, 1),  # runs of each page, full build, mobile (the median run is reported)
 }
 
 
@@ -297,11 +298,11 @@ def serve_root(site: Path, prefix: str, root: Path) -> Path:
 
 
 def lhci_collect(cwd: Path, root: Path, urls: list[str], plain: bool = False,
-                 preset: str | None = None) -> list[dict]:
-    """`lhci collect` of the URLs (paths below the server's root): gzip-served by lhci's own
-    server, or with `plain`, uncompressed by `python -m http.server`. The LHRs it saved."""
+                 preset: str | None = None, runs: int = 1) -> list[dict]:
+    """`lhci collect` of the URLs (paths below the server's root), `runs` times each: gzip-served by
+    lhci's own server, or with `plain`, uncompressed by `python -m http.server`. The LHRs it saved."""
     cwd.mkdir(parents=True, exist_ok=True)
-    args = [str(LHCI), "collect", f"--config={RC}"]
+    args = [str(LHCI), "collect", f"--config={RC}", f"--numberOfRuns={runs}"]
     if plain:
         port = free_port()
         args += [f"--startServerCommand={sys.executable} -u -m http.server {port} --bind 127.0.0.1 "
@@ -348,13 +349,17 @@ def measure_lighthouse(full_site: Path, base_site: Path, pages: list[dict], work
     for build, preset, served, urls in jobs:
         cwd = work / "lhci" / f"{build}-{preset}-{served}"
         log(f"lhci collect: {build} build, {preset}, {served}, {len(urls)} pages")
+        # The pages the targets are about (full build, mobile, gzip) run several times: a score
+        # moves by several points from one run to the next on the same page.
+        repeat = REPS["lighthouse"][1 if quick else 0] if (build, preset, served) == ("full", "mobile", "gzip") else 1
         lhrs = lhci_collect(cwd, roots[build], [prefix + url for url in urls], served == "plain",
-                            preset if preset != "mobile" else None)
-        found = {}
+                            preset if preset != "mobile" else None, repeat)
+        per_page: dict[str, list[dict]] = {}
         for lhr in lhrs:
             summary = bench_report.summarize_lhr(lhr, prefix)
-            found[summary["page"]] = summary
+            per_page.setdefault(summary["page"], []).append(summary)
             version = lhr.get("lighthouseVersion", version)
+        found = {page: bench_report.median_run(summaries) for page, summaries in per_page.items()}
         for url in urls:
             summary = found.get(url, {"page": url, "error": "no report from lhci collect"})
             runs.append({"build": build, "preset": preset, "served": served,

@@ -90,6 +90,18 @@ def is_third_party(url: str) -> bool:
     return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS
 
 
+def median_run(summaries: list[dict]) -> dict:
+    """Of one page's runs, the one with the median performance score (the lower of the two middle
+    ones for an even count), with every run's score beside it (`performance_runs`)."""
+    def performance(summary):
+        return summary["scores"].get("performance") or 0
+
+    ordered = sorted(summaries, key=performance)
+    chosen = dict(ordered[(len(ordered) - 1) // 2])
+    chosen["performance_runs"] = [performance(summary) for summary in summaries]
+    return chosen
+
+
 def summarize_lhr(lhr: dict, prefix: str) -> dict:
     """Scores, metrics, bytes and requests (paths within the site), failed audits and savings."""
     audits = lhr.get("audits", {})
@@ -266,6 +278,15 @@ def table(header: list[str], rows: list[list[str]], align: str | None = None) ->
 
 def score_of(run: dict | None, category: str) -> str:
     return "—" if run is None else fmt_score((run.get("scores") or {}).get(category))
+
+
+def other_runs(run: dict) -> str:
+    """" (89, 95)": the performance scores of the page's other runs, when it ran more than once."""
+    scores = list(run.get("performance_runs") or [])
+    if len(scores) < 2:
+        return ""
+    scores.remove((run.get("scores") or {}).get("performance") or 0)
+    return " (" + ", ".join(fmt_score(score) for score in scores) + ")"
 
 
 def metric(run: dict | None, name: str) -> str:
@@ -725,11 +746,20 @@ def render_weight(runs: list[dict], pages: list[dict], sources: dict) -> list[st
     return out
 
 
+def runs_text(runs: list[dict]) -> str:
+    repeats = max((len(run.get("performance_runs") or [None]) for run in runs), default=1)
+    if repeats == 1:
+        return "one run per page and preset"
+    return (f"{repeats} runs of each page on mobile for the full build (the run with the median "
+            "performance score is shown, the other runs' scores in brackets; `lhci assert` judges "
+            "the median) and one run elsewhere")
+
+
 def render_lighthouse(lighthouse: dict, pages: list[dict], sources: dict) -> list[str]:
     runs = lighthouse["runs"]
     out = ["## Load speed (Lighthouse) { #load-speed }", "",
            f"Lighthouse {lighthouse.get('version') or ''} through Lighthouse CI, with Chromium, "
-           "one run per page and preset. Mobile uses Lighthouse's default simulated throttling "
+           f"{runs_text(runs)}. Mobile uses Lighthouse's default simulated throttling "
            "(a slow 4G connection and a 4× slower CPU) on every page; desktop "
            "(`--preset=desktop`) the landing page, the concept page with the most formulas and a "
            "lab. Scores are out of 100; each cell is the full build, with the baseline after the "
@@ -749,8 +779,8 @@ def render_lighthouse(lighthouse: dict, pages: list[dict], sources: dict) -> lis
             if full is None:
                 continue
             rows.append([f"{page_link(page['url'], sources)} ({KIND_NAMES[page['kind']]})"]
-                        + [f"{score_of(full, category)} / {score_of(base, category)}"
-                           for category in CATEGORIES]
+                        + [f"{score_of(full, category)}{other_runs(full) if category == 'performance' else ''}"
+                           f" / {score_of(base, category)}" for category in CATEGORIES]
                         + [f"{metric(full, 'largest-contentful-paint')} / "
                            f"{metric(base, 'largest-contentful-paint')}",
                            f"{fmt_bytes(page_bytes(full))} / {fmt_bytes(page_bytes(base))}"])
