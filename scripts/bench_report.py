@@ -820,7 +820,7 @@ def render_lighthouse(lighthouse: dict, pages: list[dict], sources: dict) -> lis
 def render_method(meta: dict) -> list[str]:
     versions = meta.get("versions", {})
     out = ["## How it was measured { #method }", "",
-           "Run `make bench` (about 25 minutes on two cores; it is not part of `make test`). "
+           "Run `make bench` (about 30 minutes on two cores; it is not part of `make test`). "
            "`scripts/ensure-bench-tools.sh` installs Debian's hyperfine and, with `npm ci`, "
            "Lighthouse CI from `scripts/bench/package-lock.json`; `make browser` provides "
            "Debian's Chromium.", "",
