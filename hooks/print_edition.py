@@ -115,22 +115,30 @@ def on_config(config):
     urls.update_anchor_ids = update_anchor_ids
 
 
-# `mkdocs serve --dirty` reads again only the pages that changed, so print-site would have the
-# HTML of those alone and print a one-chapter edition. The HTML print-site took from each page is
-# kept here (MkDocs keeps hooks loaded between rebuilds) and given back to the pages that a
-# rebuild did not read; a page whose snippet changed is read again (hooks/execution.py).
+# `mkdocs serve --dirty` reads again only the pages that changed. The others have no HTML and no
+# title in that build: print-site would print a one-chapter edition with empty entries in its
+# contents, the navigation of the rebuilt page would show empty titles, and the question banks
+# would name pages by their file. What each page had in the previous build is kept here (MkDocs
+# keeps hooks loaded between rebuilds) and given back to the pages a rebuild did not read; a page
+# whose snippet changed is read again (hooks/execution.py).
 page_html: dict[str, str] = {}
+page_titles: dict[str, str] = {}
 
 
-@event_priority(-100)  # after every page's on_page_content, before print-site's on_post_build
+@event_priority(-100)  # after every page's on_page_content, before pages are written
 def on_env(env, config, files):
     for file in files.documentation_pages():
-        if file.page is None:
+        page = file.page
+        if page is None:
             continue
-        if hasattr(file.page, "html"):
-            page_html[file.src_uri] = file.page.html
+        if hasattr(page, "html"):
+            page_html[file.src_uri] = page.html
         elif file.src_uri in page_html:
-            file.page.html = page_html[file.src_uri]
+            page.html = page_html[file.src_uri]
+        if page.title:
+            page_titles[file.src_uri] = page.title
+        elif file.src_uri in page_titles:
+            page.title = page_titles[file.src_uri]
     return env
 
 

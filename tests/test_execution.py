@@ -258,7 +258,8 @@ def wait_for(url: str, text: str, seconds: float = 90) -> bool:
 def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site, tmp_path):
     """`make serve` (--dirty) watches snippets/, and a change there re-renders what uses it."""
     snippets = {"probe_constants.py": PROBE_CONSTANTS, "probe_helper.py": PROBE_HELPER}
-    other = "---\ndescription: A page no save changes.\n---\n\n# Other { #other }\n\nWords of the other page.\n"
+    other = ("---\ndescription: A page no save changes.\n---\n\n# Untouched chapter { #other }\n\n"
+             "Words of the other page.\n")
     written = make_site({"index.md": PAGE, "other.md": other, "labs/probe.ipynb": LAB}, snippets=snippets,
                         PROBE_LOG=str(tmp_path / "executions.log"), EXECUTION_CACHE=str(tmp_path / "cache"))
     assert written.returncode == 0, written.stdout + written.stderr
@@ -275,6 +276,7 @@ def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site
     try:
         base = f"http://127.0.0.1:{port}/why-sft-is-not-enough/"
         assert wait_for(base, "fence value 2"), "mkdocs serve did not serve the page"
+        titles = fetch(base + "print_page/").count("Untouched chapter")  # contents, heading, navigation
         (tmp_path / "snippets" / "probe_constants.py").write_text("BASE = 41\n")
         assert wait_for(base, "fence value 42", 30), "the page was not rebuilt after its snippet changed"
         assert wait_for(base + "labs/probe/", "lab value 42", 30), "the lab was not rebuilt after its snippet changed"
@@ -282,6 +284,7 @@ def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site
         printed = fetch(base + "print_page/")
         assert "fence value 42" in printed and "lab value 42" in printed
         assert "Words of the other page." in printed, "the print edition lost the pages the rebuild did not read"
+        assert printed.count("Untouched chapter") == titles >= 2, "a page the rebuild did not read lost its title"
         # docs/ is still watched by the faster observer of hooks/build_context.py.
         (tmp_path / "docs" / "other.md").write_text(other.replace("Words of", "Edited words of"))
         assert wait_for(base + "other/", "Edited words of the other page.", 30), "a page's save was not seen"

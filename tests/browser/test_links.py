@@ -118,7 +118,9 @@ def test_the_planted_page_s_broken_link_and_anchor_are_found(checked):
     planted = problems(rows)
     # On failure, every row LinkChecker wrote for the planted page's links, valid ones too.
     seen = "\n".join(f"{row['url']}: valid={row['valid']} result={row['result']!r} "
-                     f"warning={row['warningstring']!r} cached={row.get('cached')!r}" for row in rows)
+                     f"warning={row['warningstring']!r} info={row.get('infostring')!r} "
+                     f"size={row.get('size')!r} checktime={row.get('checktime')!r} cached={row.get('cached')!r}"
+                     for row in rows)
     assert len(planted) == 2, f"{planted}\nLinkChecker's rows for the planted page:\n{seen}"
     assert any("no-such-page" in problem and "404" in problem for problem in planted), planted
     assert any("no-such-anchor" in problem and "Anchor" in problem for problem in planted), planted
