@@ -331,11 +331,11 @@ AUDIT_FIXES = {
     "image-alt": "give every image a text alternative",
 }
 PROFILE_FIXES = {
-    "running the examples": "cache the output of `exec` fences between builds, or run fewer or "
-                            "lighter examples per page",
+    "running the examples": "run fewer or lighter examples per page (unchanged ones are already "
+                            "reused from the cache)",
     "notebooks (mkdocs-jupyter: execution, conversion, detection)": (
-        "execute the labs where their outputs are checked (`make test`, CI) and not in every "
-        "build, or cache their outputs between builds"),
+        "import less at start-up (mkdocs-jupyter loads nbconvert and jupytext in every build) "
+        "and render fewer notebook cells"),
     "git dates": "turn git dates off for local builds (`GIT_DATES=false`)",
     "page templates (Material)": "render less per page (e.g. `navigation.prune`)",
     "print page": "build the print edition only for releases",
