@@ -8,6 +8,9 @@ one page (each page numbers its own quiz-1, quiz-2, ...).
 The site's pages keep their questions as they are (hooks/quiz.py, docs/assets/quiz.js); only the
 print page changes, after print-site has written it. Its cover comes from
 overrides/print-cover.tpl (the edition and its date, hooks/edition.py).
+
+Two helps to print-site itself: a faster version of its id prefixing (same result), and, under
+`mkdocs serve --dirty`, the HTML and titles of the pages a rebuild did not read.
 """
 
 import re
@@ -89,8 +92,6 @@ def print_edition(html: str, stylesheet_url: str) -> str:
     return html.replace("</head>", f'<link rel="stylesheet" href="{stylesheet_url}"></head>', 1)
 
 
-# After print-site has written the print page (its on_post_build), before hooks/valid_html.py
-# (priority -50) gives every id in it its page's prefix: QUIZ finds the questions by their own ids.
 # print-site makes the ids of each page's headings, footnotes and list items unique on the print
 # page by prefixing the page's key (its update_anchor_ids). Its pattern, tried at every "<", looks
 # for `id="` further along the line in ways that take time with the square of the line's length,
@@ -142,6 +143,8 @@ def on_env(env, config, files):
     return env
 
 
+# After print-site has written the print page (its on_post_build), before hooks/valid_html.py
+# (priority -50) gives every id in it its page's prefix: QUIZ finds the questions by their own ids.
 @event_priority(-40)
 def on_post_build(config):
     if "print-site" not in config["plugins"]:
