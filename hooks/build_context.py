@@ -71,10 +71,10 @@ def keep_compiled_templates(config) -> None:
     theme = config["theme"]
     make_env = type(theme).get_env
     where = Path(folder) / f"templates-jinja-{jinja2.__version__}"
+    where.mkdir(parents=True, exist_ok=True)
 
     def get_env():
         env = make_env(theme)
-        where.mkdir(parents=True, exist_ok=True)
         env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(where))
         return env
 

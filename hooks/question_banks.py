@@ -23,6 +23,7 @@ therefore added at the end of a page's questions, so that the others keep their 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import importlib.util
@@ -43,6 +44,8 @@ from urllib.parse import urljoin
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+import build_cache
+
 HOOKS = Path(__file__).resolve().parent
 
 
@@ -58,7 +61,6 @@ def load_hook(name: str):
 
 
 quiz_hook = load_hook("quiz")
-build_cache = load_hook("build_cache")
 downloads = load_hook("downloads")
 
 COURSE = "Why SFT is not enough"
@@ -494,12 +496,9 @@ def write_banks(site_dir: Path, pages, site_url: str, pages_by_src: dict[str, st
     build made from the same questions, edition, code and library versions."""
     if not any(questions for *_, questions in pages):  # a site without questions has no banks
         return []
-    made = {}
-
+    @functools.cache
     def exported():  # the slow part, done only when a bank is not in the cache
-        if not made:
-            made["export"] = export(pages, site_url, pages_by_src)
-        return made["export"]
+        return export(pages, site_url, pages_by_src)
 
     makers = {"canvas": ("bank-canvas.zip", lambda: canvas_qti(*exported(), edition)),
               "moodle": ("bank-moodle.xml", lambda: moodle_xml(exported()[0], edition)),
