@@ -2,8 +2,7 @@
 
 - The examples import each other by module name, as they do when run as `python snippets/NAME.py`,
   so snippets/ (beside the configuration file) goes on sys.path.
-- `make offline` (OFFLINE=true) builds a copy to open from disk; instant navigation fetches pages
-  with XHR, which browsers refuse from file://, so it is turned off for that build. Search from
+- `make offline` (OFFLINE=true) builds a copy to open from disk. Search from
   file:// needs the iframe-worker shim, which Material's offline plugin loads from a CDN; the site
   serves its own copy instead (docs/assets/vendor/).
 - A page links the print edition (made by print-site, not a Markdown page, so MkDocs cannot check
@@ -108,8 +107,6 @@ def on_serve(server, config, builder):
 
 def on_config(config):
     if os.environ.get("OFFLINE", "").lower() == "true":
-        features = config["theme"]["features"]
-        features[:] = [f for f in features if not f.startswith("navigation.instant")]
         polyfills = config["extra"].get("polyfills", [])
         config["extra"]["polyfills"] = [IFRAME_WORKER_SHIM if "iframe-worker" in url else url
                                         for url in polyfills] or [IFRAME_WORKER_SHIM]
@@ -213,9 +210,7 @@ def on_page_context(context, page, config, nav):
 
 
 # print-site adds its stylesheets and script to every page; only the print edition uses them, and
-# it is written by print-site itself, never through on_post_page. (Instant navigation cannot carry
-# a reader into the print edition without them: it only follows links to pages in the sitemap,
-# and the print edition is not in it.)
+# it is written by print-site itself, never through on_post_page.
 # The tags alone, and the white space before each taken off by rstrip: a leading \s* in the
 # pattern would be tried again from every position of a run of white space (Material's navigation
 # has runs of hundreds), in time that grows with the square of the run's length.

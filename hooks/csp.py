@@ -18,9 +18,9 @@ Why each choice:
 - Inline scripts run only by hash, never by 'unsafe-inline'. The hashes are computed here, after
   every other hook and plugin has written its pages (the print edition and the offline edition
   included), from the inline scripts the site actually contains. Every page carries the same
-  policy, with the hashes of all of them: instant navigation runs the inline scripts of the page
-  it swaps in under the policy of the page first loaded, and keeps a <meta> it already has (a
-  different one would be added beside it, and policies only add up).
+  policy, with the hashes of all of them (one policy to read and check; and were Material's
+  instant navigation turned on again, it would run the inline scripts of the page it swaps in
+  under the policy of the page first loaded).
   Material's `<script id="__config" type="application/json">` is data, not script; CSP does not
   apply to it and it is not hashed.
 - Styles allow 'unsafe-inline': every figure is matplotlib SVG, which styles its shapes with

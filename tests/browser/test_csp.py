@@ -1,11 +1,12 @@
 """The Content-Security-Policy (hooks/csp.py) that every page carries, as Chromium enforces it.
 
 In normal use nothing is blocked: the session's visit of every page in both schemes, the phone
-menu's instant navigation through every page, the light/dark toggle, the copy buttons, search and
-the questions all record every `securitypolicyviolation` and fail on one (tests/browser/conftest.py
-and the search and question fixtures). This module adds what those do not do: instant navigation
-from the home page into a lab (whose inline scripts then run under the home page's policy) and its
-copy button, the search box's share button; and the control, a throw-away page of the site with a
+menu's way through every page, the light/dark toggle, the copy buttons, search and the questions
+all record every `securitypolicyviolation` and fail on one (tests/browser/conftest.py and the
+search and question fixtures). This module adds what those do not do: following the sidebar from
+the home page into a lab, each page loaded as a page of its own (the site has no instant
+navigation, mkdocs.yml says why), and the lab's copy button; the search box's share button; and
+the control, a throw-away page of the site with a
 third-party script, image, font and fetch, each of which must be blocked and reported.
 The policy itself is read from the built pages here too, and their inline scripts hashed anew.
 """
@@ -86,10 +87,11 @@ def test_every_inline_script_and_no_other_is_allowed_by_its_hash(site_dir):
                                f"hashes of no script: {sorted(allowed - hashes)}")
 
 
-def engage_instant_navigation(tab, base_url, site_dir) -> None:
-    """Material follows a link instantly only when its sitemap lists it, and it reads the sitemap's
-    addresses with this server's scheme and host but the published site's port: on a test server's
-    port it never engages. The tab is served a sitemap with this server's addresses instead."""
+def serve_a_local_sitemap(tab, base_url, site_dir) -> None:
+    """Material's instant navigation, were it on, would follow a link only when the sitemap lists
+    it, and it reads the sitemap's addresses with this server's scheme and host but the published
+    site's port: on a test server's port it would never engage. The tab is served a sitemap with
+    this server's addresses instead, so that the test below sees it if it is turned on again."""
     sitemap = (site_dir / "sitemap.xml").read_text(encoding="utf-8")
     published = re.search(r'<link rel="canonical" href="([^"]+)"', (site_dir / "index.html").read_text())[1]
     local = sitemap.replace(published, base_url)
@@ -97,23 +99,27 @@ def engage_instant_navigation(tab, base_url, site_dir) -> None:
                                                                    body=local))
 
 
-def test_instant_navigation_into_a_lab_and_its_copy_button(browser, base_url, site_dir):
-    """The home page's policy, carried by instant navigation into a lab: the lab's own inline
-    scripts (its copy buttons) run under it, and copy; and the light/dark toggle."""
+def test_following_links_into_a_lab_loads_each_page_and_its_copy_button(browser, base_url, site_dir):
+    """From the home page through the sidebar into a lab: each page is loaded anew, under its own
+    policy (instant navigation, which would swap pages in, is off: mkdocs.yml says why); the lab's
+    inline scripts (its copy buttons) run and copy; and the light/dark toggle works."""
     context = browser.new_context(viewport=DESKTOP)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=f"http://{urlsplit(base_url).netloc}")
     violations = watch_csp(context)
     tab = context.new_page()
-    engage_instant_navigation(tab, base_url, site_dir)
+    serve_a_local_sitemap(tab, base_url, site_dir)
     documents = []
     tab.on("request", lambda request: request.resource_type == "document" and documents.append(request.url))
     tab.goto(base_url)
-    tab.wait_for_load_state("networkidle")  # instant navigation starts once it has read the sitemap
-    for target in ("sft/flawed-data/", "glossary/", "labs/what-sft-learns/"):
+    tab.wait_for_load_state("networkidle")  # instant navigation would start once it had read the sitemap
+    targets = ("sft/flawed-data/", "glossary/", "labs/what-sft-learns/")
+    for target in targets:
         tab.locator(f"nav.md-nav--primary a.md-nav__link[href$='{target}']").first.click()
         tab.wait_for_url(f"**/{target}")
+        tab.wait_for_load_state("load")
     tab.locator("clipboard-copy").first.wait_for()
-    assert documents == [base_url], f"pages loaded anew, not instantly: {documents[1:]}"
+    assert documents == [base_url] + [base_url + target for target in targets], (
+        f"pages not loaded as pages of their own (instant navigation on?): {documents}")
     cell_code = tab.evaluate("() => document.getElementById(document.querySelector('clipboard-copy')"
                              ".getAttribute('for')).textContent")
     tab.evaluate("() => navigator.clipboard.writeText('')")
@@ -124,7 +130,7 @@ def test_instant_navigation_into_a_lab_and_its_copy_button(browser, base_url, si
     tab.locator("form[data-md-component='palette'] label").filter(visible=True).click()
     tab.wait_for_function(f"() => document.body.getAttribute('data-md-color-scheme') !== '{scheme}'")
     context.close()
-    assert_no_csp_violation(violations, "instant navigation into a lab, its copy button, the toggle")
+    assert_no_csp_violation(violations, "following links into a lab, its copy button, the toggle")
 
 
 def test_search_share_button(browser, base_url):

@@ -96,8 +96,8 @@ MENU_STEP = """([nav, path]) => {
 }"""
 
 
-# How many pages Material has shown in this window (document$ emits once for each, instant
-# navigation included); starts counting on first use.
+# How many pages Material has shown in this window (document$ emits once for each, and would for
+# each page instant navigation swapped in, were it on); starts counting on first use.
 COUNT_PAGES = """() => {
   if (window.__pagesShown === undefined) {
     window.__pagesShown = 0;
@@ -120,8 +120,8 @@ def reach_through_the_menu(tab, base_url: str, target: str) -> None:
         before = tab.evaluate(COUNT_PAGES)
         tab.locator("[data-menu-step]").click()
         if step == "link":
-            # Instant navigation swaps the page in, and Material's document$ tells when it has; a
-            # link that instant navigation leaves alone loads a new window.
+            # A link loads a new window (the count is gone with the old one); were instant
+            # navigation on, it would swap the page in, and Material's document$ tell when it had.
             tab.wait_for_function("([path, before]) => location.pathname.endsWith('/' + path) && ("
                                   "window.__pagesShown === undefined ? document.readyState === 'complete'"
                                   " : window.__pagesShown > before)", arg=[target, before])
@@ -149,7 +149,7 @@ def test_on_a_phone_the_menu_opens_and_reaches_every_page(new_context, base_url,
         # What the phone layout adds to the desktop checks: content wider than the screen scrolls
         # sideways, and a keyboard must be able to scroll it (axe-core's rule for that, alone).
         if not tab.evaluate("typeof axe !== 'undefined'"):
-            inject_axe(tab)  # stays across instant navigation
+            inject_axe(tab)  # once per page loaded
         problems += [f"/{target}: {problem}" for problem in tab.evaluate(SCROLLABLE_REGIONS)]
     assert not problems, "on a phone, regions that scroll but cannot be reached by keyboard:\n" + "\n".join(problems)
 
@@ -173,7 +173,7 @@ def test_the_light_dark_choice_persists_across_pages(new_context, base_url, page
     click_palette_toggle(tab)
     tab.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
     others = [page.path for page in pages if page.path not in ("", "print_page/")]
-    # Following a link (instant navigation) ...
+    # Following a link ...
     tab.locator(f"{PRIMARY_NAV} a.md-nav__link[href$='{others[0]}']").first.click()
     tab.wait_for_function("path => location.pathname.endsWith('/' + path)", arg=others[0])
     assert palette_scheme(tab) == "slate"

@@ -136,8 +136,9 @@ def path_and_fragment(url: str, base_url: str) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def search_tab(browser, base_url):
-    """One tab for every query, as a student searches again from wherever the last result led:
-    the search worker builds its index once (instant navigation keeps it)."""
+    """One tab for every query, as a student searches again from wherever the last result led
+    (each result loads its page, whose search worker builds the index again from the cached
+    search_index.json)."""
     context = browser.new_context(viewport=DESKTOP, color_scheme="light")
     context.set_default_timeout(10_000)
     violations = watch_csp(context)
@@ -178,7 +179,7 @@ def test_search_finds_the_page_and_leads_to_the_heading(search_tab, base_url, pa
         assert fragment == search.heading, f"{search.query!r}: landed on {tab.url}, not #{search.heading}"
     heading_id = search.heading or title_id[1]
     heading = tab.locator(f"[id='{heading_id}']")
-    heading.first.wait_for(state="attached")  # instant navigation may still be swapping the page in
+    heading.first.wait_for(state="attached")  # the page may still be loading
     assert heading.count() == 1, f"{search.query!r}: {heading.count()} elements #{heading_id} on {tab.url}"
     tab.wait_for_function(
         "id => { const r = document.getElementById(id).getBoundingClientRect();"
