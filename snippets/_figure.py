@@ -8,6 +8,12 @@ Its ids are the figure's own: matplotlib numbers the groups of every figure alik
 them. Each id, and each reference to one, starts with a name made from the text alternative, which
 is the same build after build and differs between figures. matplotlib's RDF metadata block is left
 out: it is not HTML, and says nothing a reader needs.
+
+matplotlib's SVG also holds a <style> with one rule, `*{stroke-linejoin: round; stroke-linecap:
+butt}`. Inline in a page, that rule applies to every element of the page, and each such <style>
+the browser parses makes it restyle the whole page. The two properties are inherited and no
+element of the figure sets them above its own shape, so they are set once on the figure's <svg>
+instead: the shapes are drawn the same.
 """
 
 import hashlib
@@ -33,6 +39,7 @@ plt.rcParams.update({
 METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.DOTALL)
 ID = re.compile(r'\bid="([^"]+)"')
 REFERENCE = re.compile(r'(\bhref="#|url\(#)([^")]+)')
+STROKE_STYLE = '<style type="text/css">*{stroke-linejoin: round; stroke-linecap: butt}</style>'
 
 
 def figure_name(alt_text: str) -> str:
@@ -56,7 +63,11 @@ def figure_to_svg(figure, alt_text: str, caption: str = "") -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype
     svg = own_ids(METADATA.sub("", svg), figure_name(alt_text))
+    if svg.count(STROKE_STYLE) != 1:
+        raise ValueError(f"matplotlib's SVG no longer holds exactly one {STROKE_STYLE}: see snippets/_figure.py")
+    svg = svg.replace(STROKE_STYLE, "")
     label = html.escape(alt_text, quote=True)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+    attributes = f'role="img" aria-label="{label}" stroke-linejoin="round" stroke-linecap="butt"'
+    svg = svg.replace("<svg ", f"<svg {attributes} ", 1)
     caption_html = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return f'<figure class="course-figure">{svg}{caption_html}</figure>'

@@ -183,3 +183,36 @@ def test_two_figures_share_no_id_and_their_references_stay_inside():
         assert references and references <= own, sorted(references - own)
     assert first == first_again
     assert "<metadata" not in first and "rdf:" not in first
+
+
+def test_a_figure_draws_its_strokes_as_matplotlib_does_without_a_style_rule_for_the_page():
+    """matplotlib's SVG says `*{stroke-linejoin: round; stroke-linecap: butt}` in a <style>, which
+    inline in a page is a rule for every element of the page and makes the browser restyle the
+    whole page as it reads it. figure_to_svg sets the two (inherited) properties on the <svg>
+    instead: no element between it and the shapes sets them otherwise, so each shape that does
+    not set its own gets what the rule gave it."""
+    sys.path.insert(0, str(SNIPPETS))
+    import matplotlib.pyplot as plt
+
+    from _figure import figure_to_svg
+
+    figure, axes = plt.subplots()
+    axes.plot([0, 1], [0, 1], marker="o", label="a line")
+    axes.bar([0.5], [0.3], label="a bar")
+    axes.legend()
+    svg = figure_to_svg(figure, "strokes")
+    assert "<style" not in svg, re.findall(r"<style.*?</style>", svg)
+    root = re.search(r"<svg\b[^>]*>", svg)[0]
+    assert 'stroke-linejoin="round"' in root and 'stroke-linecap="butt"' in root, root
+    containers = re.findall(r"<(?:g|svg|defs|clipPath|a)\b[^>]*>", svg)
+    assert len(containers) > 10
+    setting = [tag for tag in containers[1:] if "stroke-line" in tag]
+    assert not setting, setting[:3]
+
+
+def test_no_page_has_a_style_rule_for_every_element(built_site):
+    """The cost above, site-wide: no built page holds a <style> with a rule for `*`."""
+    universal = re.compile(r"<style[^>]*>(?:[^<]*?[}\s,])?\*\s*[{,][^<]*</style>")
+    found = {path.relative_to(built_site).as_posix(): universal.findall(path.read_text(encoding="utf-8"))[:1]
+             for path in built_site.rglob("*.html")}
+    assert not {page: rules for page, rules in found.items() if rules}
