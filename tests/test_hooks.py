@@ -2,6 +2,7 @@
 
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -252,3 +253,27 @@ def test_print_ids_and_their_references_get_the_pages_key_and_look_alikes_do_not
         '<a href="#p-a">to a</a><a data-href="#a">not</a><svg><use xlink:href="#p-a"/></svg>'
         '<path fill="url(#p-a)"/><b aria-labelledby="p-a b" data-aria-owns="a"></b><i id="p-done"></i>'
         '<button data-clipboard-target="#p-a"></button></section>')
+
+
+def test_the_built_palette_stylesheet_is_materials_without_the_switching_rule(built_site):
+    """hooks/palette.py: the site's palette stylesheet is Material's, byte for byte, but for the
+    one rule that made every page load restyle the whole page."""
+    import material
+
+    palette = load_hook("palette")
+    sources = sorted((Path(material.__file__).parent / "templates").glob("assets/stylesheets/palette.*.min.css"))
+    assert len(sources) == 1, sources
+    original = sources[0].read_text(encoding="utf-8")
+    built = (built_site / "assets" / "stylesheets" / sources[0].name).read_text(encoding="utf-8")
+    assert "data-md-color-switching" in original and "data-md-color-switching" not in built
+    assert len(original) - len(built) == len(palette.SWITCHING_RULE.search(original)[0])
+    assert built == palette.SWITCHING_RULE.sub("", original)
+
+
+def test_a_palette_stylesheet_without_the_switching_rule_stops_the_build():
+    """A Material version whose stylesheet lacks the rule is named, not passed over."""
+    from mkdocs.exceptions import PluginError
+
+    palette = load_hook("palette")
+    with pytest.raises(PluginError, match=r"theme/palette\.abc\.min\.css: holds 0 of Material's"):
+        palette.without_switching_rule("[data-md-color-scheme=slate]{color:red}", "theme/palette.abc.min.css")
