@@ -10,6 +10,12 @@ of its own, and for each it parses the page again (Beautiful Soup) and walks the
 anchors: that took minutes. The same bytes give the same tree and the same links, so the tree and
 what LinkChecker found in it are kept and handed out again; what LinkChecker checks, and how, does
 not change. tests/browser/test_links.py runs this over the served site.
+
+And one change of order: run as root, LinkChecker first drops to the user `nobody`, and only
+then lists its own plugins (linkcheck/plugins/). When the project, and so .venv, lies in a folder
+that only root may enter (a mkdtemp folder, as `make bench` uses, or /root), `nobody` cannot list
+them, and LinkChecker then checks no anchor at all, without a word. Its plugin modules are loaded
+here first, while they can be read, and handed to it when it asks for them.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import hashlib
 import sys
 import threading
 
+from linkcheck import loader, plugins
 from linkcheck.command.linkchecker import linkchecker
 from linkcheck.htmlutil import htmlsoup, linkparse
 
@@ -52,6 +59,19 @@ def find_links_once(soup, callback, tags):
 
 
 htmlsoup.make_soup, linkparse.find_links = make_soup_once, find_links_once
+
+_own_plugins = list(loader.get_package_modules("plugins", plugins.__path__))
+
+
+def plugin_modules_loaded_first(folders):
+    """plugins.get_plugin_modules: the user's plugin folders, then LinkChecker's own plugins as
+    loaded above, before it dropped root."""
+    for folder in folders:
+        yield from loader.get_folder_modules(folder, "linkcheck.dummy")
+    yield from _own_plugins
+
+
+plugins.get_plugin_modules = plugin_modules_loaded_first
 
 if __name__ == "__main__":
     sys.argv[0] = "linkchecker"
