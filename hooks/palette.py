@@ -30,11 +30,11 @@ SWITCHING_RULE = re.compile(r"\[data-md-color-switching\] \*,\[data-md-color-swi
 
 
 def without_switching_rule(css: str, where: str) -> str:
-    found = SWITCHING_RULE.findall(css)
-    if len(found) != 1:
-        raise PluginError(f"{where}: holds {len(found)} of Material's [data-md-color-switching] rule, not one; "
+    trimmed, found = SWITCHING_RULE.subn("", css)
+    if found != 1:
+        raise PluginError(f"{where}: holds {found} of Material's [data-md-color-switching] rule, not one; "
                           "update hooks/palette.py for this Material version")
-    return SWITCHING_RULE.sub("", css)
+    return trimmed
 
 
 def on_post_build(config):
