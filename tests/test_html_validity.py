@@ -161,21 +161,24 @@ def test_every_page_was_checked(validation, built_site):
     assert reported == pages, f"pages the checker said nothing about: {sorted(pages - reported)}"
 
 
-def test_two_figures_share_no_id_and_their_references_stay_inside():
-    """What makes a page with two figures valid (snippets/_figure.py): matplotlib numbers the groups
-    of every figure alike, and figure_to_svg gives each figure ids of its own, the same every build."""
+def figure_svg(alt_text: str) -> str:
+    """A small figure (a line with markers, a bar, a legend) as snippets/_figure.py makes it."""
     sys.path.insert(0, str(SNIPPETS))
     import matplotlib.pyplot as plt
 
     from _figure import figure_to_svg
 
-    def draw():
-        figure, axes = plt.subplots()
-        axes.plot([0, 1], [0, 1], marker="o", label="a line")
-        axes.legend()
-        return figure
+    figure, axes = plt.subplots()
+    axes.plot([0, 1], [0, 1], marker="o", label="a line")
+    axes.bar([0.5], [0.3], label="a bar")
+    axes.legend()
+    return figure_to_svg(figure, alt_text)
 
-    first, second, first_again = (figure_to_svg(draw(), alt) for alt in ("first figure", "second", "first figure"))
+
+def test_two_figures_share_no_id_and_their_references_stay_inside():
+    """What makes a page with two figures valid (snippets/_figure.py): matplotlib numbers the groups
+    of every figure alike, and figure_to_svg gives each figure ids of its own, the same every build."""
+    first, second, first_again = (figure_svg(alt) for alt in ("first figure", "second", "first figure"))
     ids = [set(re.findall(r'\bid="([^"]+)"', svg)) for svg in (first, second)]
     assert len(ids[0]) > 10 and not ids[0] & ids[1], sorted(ids[0] & ids[1])[:5]
     for svg, own in zip((first, second), ids, strict=True):
@@ -191,16 +194,7 @@ def test_a_figure_draws_its_strokes_as_matplotlib_does_without_a_style_rule_for_
     whole page as it reads it. figure_to_svg sets the two (inherited) properties on the <svg>
     instead: no element between it and the shapes sets them otherwise, so each shape that does
     not set its own gets what the rule gave it."""
-    sys.path.insert(0, str(SNIPPETS))
-    import matplotlib.pyplot as plt
-
-    from _figure import figure_to_svg
-
-    figure, axes = plt.subplots()
-    axes.plot([0, 1], [0, 1], marker="o", label="a line")
-    axes.bar([0.5], [0.3], label="a bar")
-    axes.legend()
-    svg = figure_to_svg(figure, "strokes")
+    svg = figure_svg("strokes")
     assert "<style" not in svg, re.findall(r"<style.*?</style>", svg)
     root = re.search(r"<svg\b[^>]*>", svg)[0]
     assert 'stroke-linejoin="round"' in root and 'stroke-linecap="butt"' in root, root
