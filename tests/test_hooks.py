@@ -255,25 +255,52 @@ def test_print_ids_and_their_references_get_the_pages_key_and_look_alikes_do_not
         '<button data-clipboard-target="#p-a"></button></section>')
 
 
+def materials_and_built(built_site, glob: str) -> tuple[str, str]:
+    """The theme's one file matching `glob`, as Material ships it and as the built site has it."""
+    import material
+
+    theme = Path(material.__file__).parent / "templates"
+    sources = sorted(theme.glob(glob))
+    assert len(sources) == 1, sources
+    return (sources[0].read_text(encoding="utf-8"),
+            (built_site / sources[0].relative_to(theme)).read_text(encoding="utf-8"))
+
+
 def test_the_built_palette_stylesheet_is_materials_without_the_switching_rule(built_site):
     """hooks/palette.py: the site's palette stylesheet is Material's, byte for byte, but for the
     one rule that made every page load restyle the whole page."""
-    import material
-
     palette = load_hook("palette")
-    sources = sorted((Path(material.__file__).parent / "templates").glob("assets/stylesheets/palette.*.min.css"))
-    assert len(sources) == 1, sources
-    original = sources[0].read_text(encoding="utf-8")
-    built = (built_site / "assets" / "stylesheets" / sources[0].name).read_text(encoding="utf-8")
+    original, built = materials_and_built(built_site, "assets/stylesheets/palette.*.min.css")
     assert "data-md-color-switching" in original and "data-md-color-switching" not in built
     assert len(original) - len(built) == len(palette.SWITCHING_RULE.search(original)[0])
     assert built == palette.SWITCHING_RULE.sub("", original)
 
 
-def test_a_palette_stylesheet_without_the_switching_rule_stops_the_build():
-    """A Material version whose stylesheet lacks the rule is named, not passed over."""
+def test_the_built_script_is_materials_without_appending_the_color_scheme_meta(built_site):
+    """hooks/palette.py: the site's copy of Material's script is Material's, byte for byte, but for
+    the one statement that appends <meta name="color-scheme"> to the head (each insertion and each
+    change of its content restyled the whole page). The meta is still created: the script sets its
+    content later, on an element no longer in the page."""
+    palette = load_hook("palette")
+    original, built = materials_and_built(built_site, "assets/javascripts/bundle.*.min.js")
+    create = 'let o=x("meta",{name:"color-scheme"});'
+    assert original.count(create + "document.head.appendChild(o);") == 1, "Material's script has changed"
+    assert built == original.replace(create + "document.head.appendChild(o);", create)
+    assert not palette.COLOR_SCHEME_META_APPEND.search(built)
+
+
+def test_palette_files_without_what_is_taken_out_stop_the_build():
+    """A Material version whose stylesheet lacks the rule, or whose script appends the meta some
+    other way, is named, not passed over."""
     from mkdocs.exceptions import PluginError
 
     palette = load_hook("palette")
     with pytest.raises(PluginError, match=r"theme/palette\.abc\.min\.css: holds 0 of Material's"):
         palette.without_switching_rule("[data-md-color-scheme=slate]{color:red}", "theme/palette.abc.min.css")
+    with pytest.raises(PluginError, match=r'theme/bundle\.abc\.min\.js: holds 0 of the appending of '
+                                          r'Material\'s <meta name="color-scheme">, not one'):
+        palette.without_color_scheme_meta('let o=x("meta",{name:"color-scheme"});document.body.appendChild(o);',
+                                          "theme/bundle.abc.min.js")
+    # Whatever the minifier names the variables, only the appending goes.
+    minified = 'a;let ab=Q("meta",{name:"color-scheme"});document.head.appendChild(ab);b'
+    assert palette.without_color_scheme_meta(minified, "t") == 'a;let ab=Q("meta",{name:"color-scheme"});b'

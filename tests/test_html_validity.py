@@ -210,3 +210,21 @@ def test_no_page_has_a_style_rule_for_every_element(built_site):
     found = {path.relative_to(built_site).as_posix(): universal.findall(path.read_text(encoding="utf-8"))[:1]
              for path in built_site.rglob("*.html")}
     assert not {page: rules for page, rules in found.items() if rules}
+
+
+def test_every_page_swaps_no_js_for_js_in_its_head(built_site):
+    """Material's script swaps the root's class `no-js` for `js` at the end of the page, and the
+    browser restyles every element when it does. overrides/main.html swaps it in the head, before
+    the body is styled: on every built page (the print and offline editions are built from the same
+    template) the root starts as `no-js` (a reader without JavaScript keeps it) and a script in the
+    head swaps it."""
+    swap = '<script>document.documentElement.classList.replace("no-js", "js")</script>'
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 10
+    problems = []
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        head = html[:html.find("<body")]
+        if re.search(r'<html\b[^>]*\bclass="no-js"', head) is None or swap not in head:
+            problems.append(path.relative_to(built_site).as_posix())
+    assert not problems, f"pages whose root is not no-js or whose head does not swap it for js: {problems}"

@@ -128,10 +128,12 @@ class Visit:
     csp_violations: list[dict] = field(default_factory=list)
     screenshot: Path | None = None
     page_height: int = 0
+    root: dict = field(default_factory=dict)  # the root's colour scheme and classes, the color-scheme metas
 
 
 # Once loaded: the colour scheme, every <img> (lazy ones included) once it has loaded or failed,
-# the text outside code, scripts and rendered math, the number of <math> elements, and the height.
+# the text outside code, scripts and rendered math, the number of <math> elements, the height, and
+# the root element's colour scheme and classes with the number of <meta name="color-scheme">.
 READ_PAGE = """async () => {
   const images = [...document.images];
   images.forEach(image => { image.loading = "eager"; });
@@ -147,6 +149,9 @@ READ_PAGE = """async () => {
     text: clone.textContent,
     math: document.querySelectorAll("math").length,
     height: document.documentElement.scrollHeight,
+    root: {scheme: getComputedStyle(document.documentElement).colorScheme,
+           classes: document.documentElement.className,
+           colorSchemeMetas: document.querySelectorAll("meta[name=color-scheme]").length},
   };
 }"""
 
@@ -200,6 +205,7 @@ class Tab:
         found = self.tab.evaluate(READ_PAGE)
         visit.color_scheme_attribute, visit.images = found["scheme"], found["images"]
         visit.visible_text, visit.math_elements, visit.page_height = found["text"], found["math"], found["height"]
+        visit.root = found["root"]
         inject_axe(self.tab)
 
     def start_axe(self):

@@ -158,6 +158,11 @@ def palette_scheme(tab) -> str:
     return tab.evaluate("document.body.getAttribute('data-md-color-scheme')")
 
 
+def root_scheme(tab) -> str:
+    """The root's used colour scheme (the window's scroll bar): overrides/main.html follows the toggle."""
+    return tab.evaluate("getComputedStyle(document.documentElement).colorScheme")
+
+
 def click_palette_toggle(tab) -> None:
     toggle = tab.locator("form[data-md-component='palette'] label").filter(visible=True)
     assert toggle.count() == 1, "one palette toggle should be visible"
@@ -172,6 +177,7 @@ def test_the_light_dark_choice_persists_across_pages(new_context, base_url, page
     assert palette_scheme(tab) == "default"
     click_palette_toggle(tab)
     tab.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    assert root_scheme(tab) == "dark"
     others = [page.path for page in pages if page.path not in ("", "print_page/")]
     # Following a link ...
     tab.locator(f"{PRIMARY_NAV} a.md-nav__link[href$='{others[0]}']").first.click()
@@ -186,6 +192,7 @@ def test_the_light_dark_choice_persists_across_pages(new_context, base_url, page
     # And back to light, which persists too.
     click_palette_toggle(second)
     second.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'default'")
+    assert root_scheme(second) == "normal"
     second.reload()
     assert palette_scheme(second) == "default"
     tab.goto(base_url)

@@ -41,6 +41,28 @@ def test_the_scheme_is_the_one_asked_for(visits):
     assert not problems, "\n".join(problems)
 
 
+# The root's used colour scheme in each scheme: the dark one gives the window's scroll bar its dark
+# colours; the light one is the browser's default.
+ROOT_SCHEME = {"light": "normal", "dark": "dark"}
+
+
+def test_the_root_takes_the_scheme_without_a_color_scheme_meta(visits):
+    """overrides/main.html sets the root's colour scheme from Material's attribute on <body>;
+    hooks/palette.py takes out Material's <meta name="color-scheme"> (which restyled the whole
+    page twice as it loaded); Material's script has run (the root's class `js`, not `no-js`)."""
+    def check(visit):
+        root, problems = visit.root, []
+        if root["scheme"] != ROOT_SCHEME[visit.scheme]:
+            problems.append(f"the root's color-scheme is {root['scheme']!r}, not {ROOT_SCHEME[visit.scheme]!r}")
+        if root["colorSchemeMetas"]:
+            problems.append(f"{root['colorSchemeMetas']} <meta name=\"color-scheme\"> in the page")
+        if "js" not in root["classes"].split() or "no-js" in root["classes"].split():
+            problems.append(f"the root's classes are {root['classes']!r}")
+        return problems
+    problems = each_visit(visits, check)
+    assert not problems, "\n".join(problems)
+
+
 def test_no_console_errors(visits):
     problems = each_visit(visits, lambda visit: visit.console_errors)
     assert not problems, "console errors:\n" + "\n".join(problems)
