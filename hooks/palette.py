@@ -16,8 +16,9 @@ long page was one of the longest tasks of the load (and cost Lighthouse mobile p
    its content to the header's colour scheme. Chromium restyles the whole page each time a
    color-scheme meta is inserted or changed, even when what it says changes nothing. The site's
    copy of the script does not append it. What the meta did, giving the page's root the dark
-   scheme (the window's scroll bar) when the reader chose dark, course.css does from the same
-   attribute Material sets on <body>.
+   scheme (the window's scroll bar) when the reader chose dark, a script in overrides/main.html
+   does from the attribute Material sets on <body> (a CSS `:has()` rule would do it too, but costs
+   the browser a restyle of the root as the page loads).
 
 A page loaded in either scheme looks the same as before. The files are read from the theme on
 every build, so a `make serve` rebuild that leaves the copied files alone still writes the right
