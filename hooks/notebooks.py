@@ -18,6 +18,12 @@ and the actions a student needs at the top of each lab.
 - A figure's text alternative is its code cell's metadata "alt" (nbconvert would write "No
   description has been provided for this image"); a cell that draws without one stops the build,
   naming the lab and the cell.
+- Each figure is a PNG that nbconvert writes into the page as a data: URI (40-60 kB a figure,
+  which compression cannot shrink, so a lab's HTML was mostly pictures and its text waited for
+  them). The lab page gets each one as a file beside it, figure-HASH.png, named by its bytes, in
+  an <img> with its width and height (nothing moves when it arrives) and loading="lazy" (a figure
+  below the screen loads when the reader scrolls to it). The print edition keeps the data: URIs:
+  it is one file, and printing must not wait for a scroll.
 - A lab's description for link previews and search engines is its notebook's metadata
   "description" (Markdown pages use front matter; notebooks have none).
 - Each lab starts with: download the notebook, open it in Colab (built from repo_url and
@@ -28,10 +34,12 @@ and the actions a student needs at the top of each lab.
   (<a id="NAME"></a>) is dropped when the heading's own id is already NAME (a duplicate id).
 """
 
+import base64
 import hashlib
 import html as html_module
 import json
 import re
+import struct
 from pathlib import Path, PurePosixPath
 
 import tinycss2
@@ -56,6 +64,8 @@ STYLESHEET_TOKEN = "@jupyter_css/"
 CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
 CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][-\w]*)")
 VAR_REFERENCE = re.compile(r"var\(\s*(--[-\w]+)")
+DATA_PNG = re.compile(r'<img (?P<before>[^>]*?)src="data:image/png;base64,(?P<data>[^"]+)"(?P<after>[^>]*)>')
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NBCONVERT_ALT = 'alt="No description has been provided for this image"'
 CELL_START = re.compile(r'(?=<div class="jp-Cell [^"]*" id="cell-id=)')
 CELL_ID = re.compile(r'id="cell-id=([^"]+)"')
@@ -150,10 +160,31 @@ def move_styles_to_stylesheet(html: str) -> str:
 
 
 def on_post_page(output, page, config):
-    """Point the stylesheet link at assets/ from wherever the page (or the print edition) lives."""
+    """Point the stylesheet link at assets/ from wherever the page (or the print edition) lives,
+    and give a lab's figures files of their own."""
+    if page.file.src_uri.endswith(".ipynb"):
+        folder = (Path(config["site_dir"]) / page.file.dest_uri).parent
+        output = figures_to_files(output, folder, f"docs/{page.file.src_uri}")
     if STYLESHEET_TOKEN not in output:
         return output
     return output.replace(STYLESHEET_TOKEN, get_relative_url("assets/", page.url).rstrip("/") + "/")
+
+
+def figures_to_files(html: str, folder: Path, where: str) -> str:
+    """Each <img> with a data: PNG becomes an <img> of folder/figure-HASH.png (written there) with
+    the PNG's width and height, loaded lazily."""
+    def to_file(match):
+        data = base64.b64decode(match["data"])
+        if not data.startswith(PNG_SIGNATURE):
+            raise PluginError(f"{where}: a figure's data: URI says image/png but does not hold a PNG")
+        width, height = struct.unpack(">II", data[16:24])  # the IHDR chunk, always first
+        name = f"figure-{hashlib.sha256(data).hexdigest()[:12]}.png"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+        return (f'<img {match["before"]}src="{name}" width="{width}" height="{height}" loading="lazy" '
+                f'decoding="async"{match["after"]}>')
+
+    return DATA_PNG.sub(to_file, html)
 
 
 def split_selectors(prelude) -> list[str]:

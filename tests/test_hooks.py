@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from mkdocs.exceptions import PluginError
 
 from conftest import REPO, load_module
 
@@ -161,6 +162,34 @@ def test_a_kept_result_is_reused_only_under_the_same_key(tmp_path):
     assert [path.name for path in folder.iterdir()] == [f"thing-{key}.txt"]
 
 
+def tiny_png(width: int, height: int) -> bytes:
+    """A PNG's signature and IHDR chunk: all figures_to_files reads."""
+    import struct
+    import zlib
+
+    header = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + header + struct.pack(">I", zlib.crc32(header))
+
+
+def test_a_lab_figure_becomes_a_file_named_by_its_bytes_in_a_sized_lazy_img(tmp_path):
+    import base64
+
+    png = tiny_png(640, 480)
+    html = (f'<p>x</p><img alt="A chart." class="" src="data:image/png;base64,{base64.b64encode(png).decode()}"/>'
+            '<img alt="Kept." src="photo.png"/>')
+    out = notebooks.figures_to_files(html, tmp_path / "lab", "docs/labs/lab.ipynb")
+    [written] = (tmp_path / "lab").iterdir()
+    assert written.read_bytes() == png and re.fullmatch(r"figure-[0-9a-f]{12}\.png", written.name)
+    assert out == (f'<p>x</p><img alt="A chart." class="" src="{written.name}" width="640" height="480" '
+                   'loading="lazy" decoding="async"/><img alt="Kept." src="photo.png"/>')
+
+
+def test_a_figure_that_is_not_a_png_stops_the_build_naming_the_lab(tmp_path):
+    html = '<img alt="A chart." src="data:image/png;base64,R0lGODlhAQABAAAAACw="/>'
+    with pytest.raises(PluginError, match=r"docs/labs/lab\.ipynb: .*does not hold a PNG"):
+        notebooks.figures_to_files(html, tmp_path, "docs/labs/lab.ipynb")
+
+
 def test_the_trimmed_notebook_stylesheet_is_reused_only_for_the_same_classes(tmp_path, monkeypatch):
     css = ".a { color: red } .b { color: blue }"
     first = notebooks.cached_trim(css, {"a"}, tmp_path)
@@ -292,7 +321,6 @@ def test_the_built_script_is_materials_without_appending_the_color_scheme_meta(b
 def test_palette_files_without_what_is_taken_out_stop_the_build():
     """A Material version whose stylesheet lacks the rule, or whose script appends the meta some
     other way, is named, not passed over."""
-    from mkdocs.exceptions import PluginError
 
     palette = load_hook("palette")
     with pytest.raises(PluginError, match=r"theme/palette\.abc\.min\.css: holds 0 of Material's"):

@@ -136,3 +136,28 @@ def test_the_labs_stylesheet_is_trimmed(built_site):
     for rule in (".jp-OutputArea-output", ".highlight-ipynb .k", "--jp-cell-editor-background"):
         assert rule in css, f"{rule} missing from {names[0]}"
     assert "jp-Toolbar" not in css and "lm-Widget" not in css
+
+
+def test_lab_figures_are_files_of_their_own_and_the_print_edition_keeps_them(built_site):
+    """A lab's figures are PNG files beside it, each <img> sized as its PNG and loaded lazily, so
+    that the lab's HTML is its text (a data: URI of a figure is 40-60 kB that gzip cannot shrink);
+    the print edition, one file, still holds every lab figure."""
+    import struct
+
+    figures = 0
+    for lab in sorted((DOCS / "labs").glob("*.ipynb")):
+        page = built_site / "labs" / lab.stem / "index.html"
+        html = page.read_text()
+        assert "data:image/" not in html, f"{page}: a figure is still inside the page"
+        images = re.findall(r"<img [^>]*>", html)
+        assert images, f"{page}: no figure (each lab draws some)"
+        for tag in images:
+            src = re.search(r'src="(figure-[0-9a-f]{12}\.png)"', tag)
+            assert src, f"{page}: {tag[:120]}"
+            png = (page.parent / src[1]).read_bytes()
+            width, height = struct.unpack(">II", png[16:24])
+            assert f'width="{width}" height="{height}"' in tag, f"{page}: {src[1]} is {width}x{height}: {tag[:200]}"
+            assert 'loading="lazy"' in tag and "alt=" in tag, tag[:200]
+        figures += len(images)
+    print_edition = (built_site / "print_page" / "index.html").read_text()
+    assert print_edition.count("data:image/png;base64,") >= figures

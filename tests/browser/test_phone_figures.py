@@ -8,19 +8,26 @@ from __future__ import annotations
 from .helpers import PHONE
 
 MIN_TEXT_PX = 11
-# The smallest text of each inline figure as drawn, and each lab figure's shown and own width.
-MEASURE = """() => ({
-  figures: [...document.querySelectorAll("figure.course-figure svg")].map(svg => {
-    const sizes = [...svg.querySelectorAll("text")].map(text => {
-      const m = text.getScreenCTM();  // rotated labels too: the scale is the length of a column
-      return parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
-    });
-    return {label: (svg.getAttribute("aria-label") || "").slice(0, 60), texts: sizes.length,
-            smallest: Math.min(...sizes)};
-  }),
-  images: [...document.querySelectorAll(".jp-RenderedImage img")].map(img => ({
-    label: img.alt.slice(0, 60), shown: img.getBoundingClientRect().width, own: img.naturalWidth})),
-})"""
+# The smallest text of each inline figure as drawn, and each lab figure's shown and own width,
+# once every lab figure has loaded (they load lazily: below the screen, not until scrolled to).
+MEASURE = """async () => {
+  const labFigures = [...document.querySelectorAll(".jp-RenderedImage img")];
+  labFigures.forEach(img => { img.loading = "eager"; });
+  await Promise.all(labFigures.map(img => img.complete ? null : new Promise(done => {
+    img.addEventListener("load", done); img.addEventListener("error", done); })));
+  return {
+    figures: [...document.querySelectorAll("figure.course-figure svg")].map(svg => {
+      const sizes = [...svg.querySelectorAll("text")].map(text => {
+        const m = text.getScreenCTM();  // rotated labels too: the scale is the length of a column
+        return parseFloat(getComputedStyle(text).fontSize) * Math.hypot(m.a, m.b);
+      });
+      return {label: (svg.getAttribute("aria-label") || "").slice(0, 60), texts: sizes.length,
+              smallest: Math.min(...sizes)};
+    }),
+    images: [...document.querySelectorAll(".jp-RenderedImage img")].map(img => ({
+      label: img.alt.slice(0, 60), shown: img.getBoundingClientRect().width, own: img.naturalWidth})),
+  };
+}"""
 
 
 def test_figure_text_is_legible_on_a_phone(new_context, base_url, pages):
@@ -39,7 +46,9 @@ def test_figure_text_is_legible_on_a_phone(new_context, base_url, pages):
                 problems.append(f"/{page.path}: {figure['label']!r}: text drawn at {figure['smallest']:.1f} px")
         for image in found["images"]:
             checked += 1
-            if image["shown"] < image["own"] - 0.5:
+            if not image["own"]:
+                problems.append(f"/{page.path}: {image['label']!r}: did not load")
+            elif image["shown"] < image["own"] - 0.5:
                 problems.append(f"/{page.path}: {image['label']!r}: shown {image['shown']:.0f} px wide, "
                                 f"drawn {image['own']} px wide (its text shrinks with it)")
     assert not problems, f"figure text under {MIN_TEXT_PX} px at 375 px:\n" + "\n".join(problems)
