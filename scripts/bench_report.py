@@ -377,6 +377,21 @@ def busy_note(meta: dict | None) -> str:
             "on an idle machine before acting on performance scores")
 
 
+def baseline_note(runs: list[dict], goal: float) -> str:
+    """What plain Material's concept pages scored in the same run, on the same machine: whether the
+    goal is within reach of the theme alone here (Lighthouse's simulated phone is scaled from this
+    machine's speed)."""
+    scores = [run["scores"]["performance"] for run in runs
+              if run["build"] == "baseline" and run["preset"] == "mobile" and run["served"] == "gzip"
+              and run["page_kind"] == "concept" and (run.get("scores") or {}).get("performance") is not None]
+    if not scores:
+        return ""
+    below = sum(score < goal for score in scores)
+    return (f"the plain-Material baseline's concept pages in the same run scored "
+            f"{fmt_score(min(scores))}–{fmt_score(max(scores))} (median {fmt_score(median(scores))}), "
+            + (f"{below} of {len(scores)} below the goal" if below else "every one at the goal or above"))
+
+
 def build_targets(figures: dict) -> list[Target]:
     targets = []
     suite = figures.get("test_suite")
@@ -531,6 +546,8 @@ def lighthouse_targets(figures: dict) -> list[Target]:
         why += [f"`{page_label(run['page'])}`: Lighthouse failed ({run['error']})" for run in errors]
         if category == "performance" and failing and busy_note(meta):
             why.append(busy_note(meta))
+        if category == "performance" and failing and baseline_note(runs, goal["min"]):
+            why.append(baseline_note(runs, goal["min"]))
         targets.append(Target(title, goal_text, measured, not failing and not errors,
                               "; ".join(why), "; ".join(dict.fromkeys(fix for fix in fixes if fix))))
     third = sorted({url for run in runs if run["build"] == "full" for url in run.get("third_party", [])})
