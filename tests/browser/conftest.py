@@ -162,7 +162,7 @@ START_AXE = """settled => {
   const start = Date.now();
   window.__axe = new Promise(done => {
     const wait = () => (isSettled() || Date.now() - start > 3000) ? done() : requestAnimationFrame(wait);
-    wait();
+    setTimeout(wait);  // in a task of its own: this call returns at once, and axe runs meanwhile
   }).then(() => axe.run(document, {resultTypes: ["violations"]})).then(results =>
     results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
       targets: v.nodes.slice(0, 5).map(node => node.target.join(" ")),

@@ -4,7 +4,7 @@ overrides/ and docs/assets/course.css, never by turning a rule off."""
 
 import pytest
 
-from .conftest import SCHEMES
+from .conftest import AXE_RESULTS, SCHEMES, START_AXE
 from .helpers import DESKTOP, PHONE, SETTLED, inject_axe
 
 BLOCKING = ("serious", "critical")
@@ -60,14 +60,29 @@ def test_no_serious_violation_in_the_open_states(new_context, base_url, pages, s
     assert not problems, f"axe-core, {scheme} scheme:\n" + "\n".join(problems)
 
 
-def test_axe_finds_a_planted_violation(new_context, base_url):
-    """The control: on the real home page, a button without a name is reported as critical."""
+def home_page_with_a_nameless_button(new_context, base_url):
+    """The real home page, with a button that has no accessible name (critical for axe-core)."""
     tab = new_context(viewport=DESKTOP).new_page()
     tab.goto(base_url)
     tab.evaluate("""() => { const b = document.createElement("button");
                             b.innerHTML = "<svg width='16' height='16'></svg>";
                             document.querySelector("article").append(b); }""")
     inject_axe(tab)
+    return tab
+
+
+def test_axe_finds_a_planted_violation(new_context, base_url):
+    """The control: on the real home page, a button without a name is reported as critical."""
+    tab = home_page_with_a_nameless_button(new_context, base_url)
     ids = tab.evaluate("async () => (await axe.run(document)).violations"
                        ".filter(v => v.impact === 'critical').map(v => v.id)")
     assert "button-name" in ids
+
+
+def test_the_page_visits_way_of_running_axe_reports_it_too(new_context, base_url):
+    """The control of the page visits' axe-core, started in the background and collected later
+    (tests/browser/conftest.py): what it returns is what the run found."""
+    tab = home_page_with_a_nameless_button(new_context, base_url)
+    tab.evaluate(START_AXE, SETTLED)
+    found = tab.evaluate(AXE_RESULTS)
+    assert any(v["id"] == "button-name" and v["impact"] == "critical" for v in found), found
