@@ -544,10 +544,8 @@ def lighthouse_targets(figures: dict) -> list[Target]:
                        + (": " + "; ".join(parts) if parts else ""))
             fixes += [AUDIT_FIXES.get(item["id"], "") for item in failed[:4] + savings]
         why += [f"`{page_label(run['page'])}`: Lighthouse failed ({run['error']})" for run in errors]
-        if category == "performance" and failing and busy_note(meta):
-            why.append(busy_note(meta))
-        if category == "performance" and failing and baseline_note(runs, goal["min"]):
-            why.append(baseline_note(runs, goal["min"]))
+        if category == "performance" and failing:
+            why += [note for note in (busy_note(meta), baseline_note(runs, goal["min"])) if note]
         targets.append(Target(title, goal_text, measured, not failing and not errors,
                               "; ".join(why), "; ".join(dict.fromkeys(fix for fix in fixes if fix))))
     third = sorted({url for run in runs if run["build"] == "full" for url in run.get("third_party", [])})
