@@ -27,6 +27,7 @@ from .helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
+    LOAD_IMAGES,
     REPO,
     SETTLED,
     SitePage,
@@ -136,10 +137,7 @@ class Visit:
 # the root element's colour scheme and classes with the number of <meta name="color-scheme">.
 READ_PAGE = """async () => {
   const images = [...document.images];
-  images.forEach(image => { image.loading = "eager"; });
-  await Promise.all(images.map(image => image.complete ? null : new Promise(done => {
-    image.addEventListener("load", done); image.addEventListener("error", done); setTimeout(done, 5000);
-  })));
+  await (""" + LOAD_IMAGES + """)(images);
   const clone = document.body.cloneNode(true);
   clone.querySelectorAll("pre, code, kbd, samp, script, style, textarea, math, svg").forEach(e => e.remove());
   return {

@@ -75,6 +75,14 @@ DESKTOP = {"width": 1280, "height": 900}
 SETTLED = """() => document.getAnimations().every(a =>
   a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)"""
 PHONE = {"width": 375, "height": 740}
+# Lazy images load only when scrolled near: load the given ones now and resolve once each has loaded
+# or failed (or after 5 s). A JavaScript function of a list of <img> elements.
+LOAD_IMAGES = """async images => {
+  images.forEach(image => { image.loading = "eager"; });
+  await Promise.all(images.map(image => image.complete ? null : new Promise(done => {
+    image.addEventListener("load", done); image.addEventListener("error", done); setTimeout(done, 5000);
+  })));
+}"""
 
 
 @dataclass(frozen=True)

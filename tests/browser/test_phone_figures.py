@@ -5,16 +5,13 @@ dpi with matplotlib's 10-point text)."""
 
 from __future__ import annotations
 
-from .helpers import PHONE
+from .helpers import LOAD_IMAGES, PHONE
 
 MIN_TEXT_PX = 11
 # The smallest text of each inline figure as drawn, and each lab figure's shown and own width,
 # once every lab figure has loaded (they load lazily: below the screen, not until scrolled to).
 MEASURE = """async () => {
-  const labFigures = [...document.querySelectorAll(".jp-RenderedImage img")];
-  labFigures.forEach(img => { img.loading = "eager"; });
-  await Promise.all(labFigures.map(img => img.complete ? null : new Promise(done => {
-    img.addEventListener("load", done); img.addEventListener("error", done); })));
+  await (""" + LOAD_IMAGES + """)([...document.querySelectorAll(".jp-RenderedImage img")]);
   return {
     figures: [...document.querySelectorAll("figure.course-figure svg")].map(svg => {
       const sizes = [...svg.querySelectorAll("text")].map(text => {
