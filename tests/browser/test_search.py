@@ -13,7 +13,7 @@ import html
 import re
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -56,6 +56,7 @@ SEARCHES = [
 ]
 
 WAIT_SECONDS = 10
+STABLE_POLLS = 5  # polls 100 ms apart
 # How the search plugin splits text into words (mkdocs.yml: plugins.search.separator, minus camelCase).
 SEPARATOR = r"[\s\-,:!=\[\]()\"/._]+"
 
@@ -111,8 +112,14 @@ def results_of(tab, query: str, pasted: bool = False) -> list[dict]:
         box.press("End")
     else:
         box.press_sequentially(query)
+    # Typing sends one query per key to the search worker, and on a busy machine the answer to an
+    # earlier prefix can sit unchanged for a while before the full query's arrives. So the results
+    # count as final once they highlight only words of the whole query (Material puts the matched
+    # terms in each link's ?h=; a prefix such as "ter" for "terry" is not one) and stay the same
+    # for half a second.
+    words = {word.lower() for word in re.split(SEPARATOR, query) if word}
     deadline = time.monotonic() + WAIT_SECONDS
-    previous = None
+    previous, unchanged = None, 0
     while time.monotonic() < deadline:
         tab.wait_for_timeout(100)
         current = tab.evaluate("""() => {
@@ -123,9 +130,12 @@ def results_of(tab, query: str, pasted: bool = False) -> list[dict]:
                     links: [...item.querySelectorAll("a.md-search-result__link")].map(a => a.href),
                     html: item.innerHTML}))};
         }""")
-        if current["items"] and current == previous:
-            return current["items"]
+        unchanged = unchanged + 1 if current == previous else 0
         previous = current
+        highlighted = {term for item in current["items"] for link in item["links"]
+                       for term in " ".join(parse_qs(urlsplit(link).query).get("h", [])).lower().split()}
+        if current["items"] and highlighted <= words and unchanged >= STABLE_POLLS:
+            return current["items"]
     raise AssertionError(f"{query!r}: no search results within {WAIT_SECONDS} s (shown: {previous})")
 
 
