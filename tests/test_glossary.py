@@ -72,3 +72,12 @@ def test_a_bad_entry_stops_the_build_naming_the_file_and_the_term(tmp_path, entr
         glossary.load_entries(source, DOCS)
     assert "glossary.yml" in str(error.value) and "Thing" in str(error.value)
     assert message in str(error.value)
+
+
+def test_a_yaml_mistake_stops_the_build_naming_the_file_and_the_line(tmp_path):
+    source = tmp_path / "includes" / "glossary.yml"
+    source.parent.mkdir()
+    source.write_text("- term: Thing\n  definition: A thing.\n  taught: [index.md\n- term: Other\n")
+    with pytest.raises(PluginError) as error:
+        glossary.load_entries(source, DOCS)
+    assert re.match(r"\S*glossary\.yml, line [45]: not valid YAML: ", str(error.value)), str(error.value)
