@@ -14,6 +14,7 @@ Two helps to print-site itself: a faster version of its id prefixing (same resul
 """
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -102,6 +103,9 @@ PRINT_SITE_ID_TAG = re.compile(r"<(?=[^\n]*?id=\")([^\s]+).*?id=\"([^\"]*?)\".*?
 PRINT_SITE_ID_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "sup", "li"}
 
 
+# Kept per page text: a `make serve` rebuild after one page changed gives every other page back
+# unchanged, and their ids need not be found again (0.15 s of a 0.7 s rebuild here).
+@lru_cache(maxsize=128)
 def update_anchor_ids(page_html: str, page_key: str) -> str:
     for tag in PRINT_SITE_ID_TAG.finditer(page_html):  # the tags of the page as it came
         if tag[1] in PRINT_SITE_ID_TAGS:
