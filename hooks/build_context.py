@@ -24,6 +24,8 @@
 - Jinja compiles the theme's templates afresh in every build (MkDocs and print-site each make an
   environment), a third of a `make serve` rebuild; compiled templates are kept in the cache folder
   (Jinja compares each template's source before it reuses one). None are kept when the cache is off.
+  The theme's file list leaves out its dot folders (Material's 14,000 icons), which MkDocs never
+  copies: 0.3 s of every build.
 - `make serve` looks for saved files every 0.1 s, not every 0.5 s (on_serve).
 """
 
@@ -59,29 +61,45 @@ class NameThePage(logging.Filter):
         return True
 
 
-def keep_compiled_templates(config) -> None:
-    """Every Jinja environment the build makes (MkDocs' and print-site's) keeps its compiled
+def visible_templates(searchpath: list[str]) -> list[str]:
+    """What Jinja's FileSystemLoader.list_templates gives for `searchpath`, less every path with a
+    part that starts with a dot: MkDocs copies none of those into the site (the filter of its
+    Files.add_files_from_theme, the only caller), and Material's .icons folder alone holds 14,000
+    files, whose listing and filtering took 0.3 s of every build and `make serve` rebuild."""
+    found = set()
+    for folder in searchpath:
+        for where, folders, names in os.walk(folder, followlinks=True):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            prefix = Path(where).relative_to(folder).as_posix()
+            found.update(name if prefix == "." else f"{prefix}/{name}" for name in names if not name.startswith("."))
+    return sorted(found)
+
+
+def faster_theme_env(config) -> None:
+    """Every Jinja environment the build makes (MkDocs' and print-site's) lists the theme's files
+    without its dot folders (visible_templates) and, when the cache is on, keeps its compiled
     templates in the cache folder."""
     import jinja2
 
     folder = build_cache.cache_folder(config)
-    if folder is None:
-        return
     theme = config["theme"]
     make_env = type(theme).get_env
-    where = Path(folder) / f"templates-jinja-{jinja2.__version__}"
-    where.mkdir(parents=True, exist_ok=True)
+    where = None if folder is None else Path(folder) / f"templates-jinja-{jinja2.__version__}"
+    if where is not None:
+        where.mkdir(parents=True, exist_ok=True)
 
     def get_env():
         env = make_env(theme)
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(where))
+        env.loader.list_templates = lambda: visible_templates(env.loader.searchpath)
+        if where is not None:
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(where))
         return env
 
     theme.get_env = get_env
 
 
 def on_pre_build(config):  # hooks/execution.py has chosen the cache folder (on_config)
-    keep_compiled_templates(config)
+    faster_theme_env(config)
 
 
 # `make serve` notices a save within this many seconds. MkDocs polls the files it watches every

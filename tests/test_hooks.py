@@ -230,11 +230,32 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tm
     templates.mkdir()
     (templates / "probe.html").write_text("one {{ 1 + 1 }}")
     theme = Theme(name=None, custom_dir=str(templates), locale="en")
-    build_context.keep_compiled_templates({"theme": theme, "extra": {"execution": {"cache_folder": tmp_path / "c"}}})
+    build_context.faster_theme_env({"theme": theme, "extra": {"execution": {"cache_folder": tmp_path / "c"}}})
     assert theme.get_env().get_template("probe.html").render() == "one 2"
     assert len(list((tmp_path / "c").rglob("*.cache"))) == 1
     (templates / "probe.html").write_text("two {{ 2 + 2 }}")
     assert theme.get_env().get_template("probe.html").render() == "two 4"
+
+
+def test_the_shorter_theme_listing_copies_the_same_theme_files(tmp_path):
+    """MkDocs copies the same theme files into the site whether the theme's Jinja environment lists
+    its dot folders (Material's icons) or not; and the hook's listing is much shorter."""
+    import jinja2
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    def copied(env):
+        files = Files([])
+        files.add_files_from_theme(env, config)
+        return sorted((file.src_uri, file.abs_src_path) for file in files)
+
+    config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    mkdocs_own = config.theme.get_env()
+    load_hook("build_context").faster_theme_env({"theme": config.theme, "extra": {}})
+    the_hooks = config.theme.get_env()
+    assert len(copied(mkdocs_own)) > 20
+    assert copied(the_hooks) == copied(mkdocs_own)
+    assert len(the_hooks.list_templates()) < 1000 < len(jinja2.FileSystemLoader(config.theme.dirs).list_templates())
 
 
 print_edition = load_hook("print_edition")
