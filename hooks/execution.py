@@ -13,18 +13,21 @@ output depends on, stops at a time limit naming itself, and prints no kernel noi
   seconds (mkdocs.yml; EXAMPLE_TIMEOUT overrides it) stops the build with the page, the fence's
   line (or the cell's id) and the limit. One that allocates past `extra.execution.memory_mb`
   (EXAMPLE_MEMORY_MB overrides it) gets a MemoryError, reported the same way.
-- **Notebooks** are executed here with nbclient (mkdocs-jupyter then only renders them), with
-  consecutive stream outputs merged (nbclient's coalesce_streams), so the page does not depend on
-  when the kernel flushed its output. Kernels talk over local IPC sockets, so they
-  print no warning about unencrypted TCP. They start as soon as the build knows its files, in
-  threads beside the one that renders the pages (and runs the fences).
+- **Notebooks** that `extra.execution.labs` names are pages (labs/NAME.ipynb -> labs/NAME/), the
+  notebook copied beside its page. They are executed here with nbclient, with consecutive stream
+  outputs merged (nbclient's coalesce_streams), so the page does not depend on when the kernel
+  flushed its output. Kernels talk over local IPC sockets, so they print no warning about
+  unencrypted TCP. They start as soon as the build knows its files, in threads beside the one
+  that renders the pages (and runs the fences). mkdocs-jupyter's converter renders the executed
+  notebook and reads its headings; it is a library here, imported only when a lab's rendering is
+  not in the cache (its MkDocs plugin imported nbconvert and jupytext, about a second, on every
+  build).
 - **`make serve`** watches snippets/ (`watch:` in mkdocs.yml). With `--dirty` MkDocs re-renders
   only pages whose own file changed; after a snippet (or data file) changes, this hook marks every
   page and lab that includes or imports it, directly or through another snippet, as changed too.
 
-markdown-exec and mkdocs-jupyter have no such options; the hook wraps one function of each
-(`markdown_exec`'s Python runner and `mkdocs_jupyter.convert.nb2html`), and fails loudly if either
-is no longer where it expects.
+markdown-exec has no such options; the hook wraps its Python runner and fails loudly if that is no
+longer where it expects.
 """
 
 from __future__ import annotations
@@ -37,16 +40,20 @@ import logging
 import os
 import re
 import resource
+import shutil
 import sys
 import tempfile
 import threading
 import time
+import types
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 
 log = logging.getLogger("mkdocs.hooks.execution")
 HOOKS = Path(__file__).resolve().parent
@@ -67,7 +74,9 @@ state = {
     "reused": 0,
     "seconds": 0.0,  # spent executing in this build
     "dirty": False,  # a `mkdocs serve --dirty` build
-    "labs": {},  # (lab path, kernel name) -> the Future of its execution, started in on_files
+    "labs": {},  # lab path -> the Future of its execution, started in on_files
+    "labs_pattern": "labs/*.ipynb",  # which notebooks are labs (extra.execution.labs)
+    "kernel": "python3",  # the Jupyter kernel they run in (extra.execution.kernel)
 }
 
 
@@ -265,21 +274,32 @@ def wrap_markdown_exec() -> None:
 # ---------------------------------------------------------------------------------------------
 # Notebooks (mkdocs-jupyter renders; this runs them).
 
+def code_cells(notebook_json: str, where: str) -> list[str]:
+    """The code of a notebook's code cells (read as JSON: nbformat takes a third of a second to
+    import, and a build whose labs come from the cache need not load it). `where` names the
+    notebook in the error for one that is not valid JSON."""
+    try:
+        cells = json.loads(notebook_json)["cells"]
+    except json.JSONDecodeError as error:
+        raise PluginError(f"{where}:{error.lineno}: not a notebook: invalid JSON ({error.msg}, "
+                          f"column {error.colno})") from None
+    return ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+
+
 def execute_notebook(path: Path, kernel_name: str) -> str:
     """The notebook at `path`, executed, as JSON (from the cache when its inputs are unchanged)."""
-    import nbformat
-
     where = f"docs/{path.relative_to(state['docs_dir']).as_posix()}" if path.is_relative_to(
         state["docs_dir"]) else str(path)
     source = path.read_text(encoding="utf-8")
-    notebook = nbformat.reads(source, as_version=4)
-    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    key = cache_key("notebook", [source, *code], kernel_name)
+    key = cache_key("notebook", [source, *code_cells(source, where)], kernel_name)
     cached = cache_read(key, ".ipynb")
     if cached is not None:
         with counting:
             state["reused"] += 1
         return cached
+    import nbformat
+
+    notebook = nbformat.reads(source, as_version=4)
     started = time.perf_counter()
     run_notebook(notebook, path, where, kernel_name)
     executed = nbformat.writes(notebook)
@@ -297,20 +317,15 @@ def execute_notebook(path: Path, kernel_name: str) -> str:
 counting = threading.Lock()
 
 
-def start_labs(files, config) -> None:
-    jupyter = config["plugins"].get("mkdocs-jupyter")
-    if jupyter is None or not jupyter.config.get("execute"):
-        return
-    kernel_name = jupyter.config.get("kernel_name") or "python3"
+def start_labs(files) -> None:
+    # `serve --dirty` renders the changed labs only.
     labs = [Path(file.abs_src_path).resolve() for file in files.documentation_pages()
-            if file.src_uri.endswith(".ipynb") and file.abs_src_path
-            and (not state["dirty"] or file.is_modified())]  # `serve --dirty` renders changed labs only
+            if isinstance(file, LabFile) and (not state["dirty"] or file.is_modified())]
     if not labs:
         return
     state["lab_pool"] = ThreadPoolExecutor(max_workers=min(len(labs), os.cpu_count() or 1),
                                            thread_name_prefix="lab")
-    state["labs"] = {(lab, kernel_name): state["lab_pool"].submit(execute_notebook, lab, kernel_name)
-                     for lab in labs}
+    state["labs"] = {lab: state["lab_pool"].submit(execute_notebook, lab, state["kernel"]) for lab in labs}
 
 
 def stop_labs(wait: bool) -> None:
@@ -354,33 +369,81 @@ def notebook_error(where: str, cell_id: str, error: Exception) -> str:
     return f'{where}: cell "{cell_id}" raised{memory}:\n{error}'
 
 
-def wrap_mkdocs_jupyter() -> None:
+# ---------------------------------------------------------------------------------------------
+# Labs as pages. mkdocs-jupyter serves as a library: its converter renders each executed notebook
+# and reads the notebook's headings for the table of contents. Importing it (nbconvert, jupytext)
+# takes about a second, and its MkDocs plugin did that on every build; here it is imported only
+# when a lab's rendering is not in the cache, so a build with nothing changed does not load it.
+
+class LabFile(File):
+    """A notebook that MkDocs builds as a page: labs/NAME.ipynb -> labs/NAME/index.html."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+def as_lab_pages(files: Files, config) -> Files:
+    """The files, with the notebooks that `extra.execution.labs` names made pages."""
+    pattern = state["labs_pattern"]
+    return Files([LabFile(file.src_uri, file.src_dir, config["site_dir"], config["use_directory_urls"],
+                          inclusion=file.inclusion)
+                  if file.src_uri.endswith(".ipynb") and PurePosixPath(file.src_uri).match(pattern)
+                  and not isinstance(file, LabFile) else file
+                  for file in files])
+
+
+def rendered_lab(path: Path) -> tuple[str, list[dict], str | None]:
+    """The lab's page body (its notebook executed and rendered), its table of contents (as
+    MkDocs' toc tokens) and its title (the first level-1 heading), each from the cache when what
+    it is made from is unchanged."""
+    started = state["labs"].pop(path, None)
+    executed = started.result() if started is not None else execute_notebook(path, state["kernel"])
+    key = cache_key("rendered", [executed], repr(LAB_RENDERING))
+    html = cache_read(key, ".html")
+    if html is None:
+        from mkdocs_jupyter import convert
+
+        with tempfile.TemporaryDirectory(prefix="executed-") as folder:
+            copy = Path(folder) / path.name
+            copy.write_text(executed, encoding="utf-8")
+            html = convert.nb2html(str(copy), execute=False, **LAB_RENDERING)
+        cache_write(key, ".html", html)
+    source = path.read_text(encoding="utf-8")
+    key = cache_key("contents", [source], f"toc_depth={TOC_DEPTH}")
+    contents = cache_read(key, ".json")
+    if contents is None:
+        contents = json.dumps(lab_contents(path))
+        cache_write(key, ".json", contents)
+    tokens = json.loads(contents)
+    title = next((token["name"] for token in tokens if token["level"] == 1), None)
+    return html, tokens, title
+
+
+# What mkdocs-jupyter's plugin passed with this site's settings (no MathJax: hooks/mathml.py).
+LAB_RENDERING = {"theme": "", "show_input": True, "no_input": False, "no_prompt": False,
+                 "remove_tag_config": {}, "highlight_extra_classes": "", "include_requirejs": False,
+                 "custom_mathjax_url": ""}
+TOC_DEPTH = 6
+
+
+def lab_contents(path: Path) -> list[dict]:
+    """The notebook's headings as MkDocs toc tokens, made as mkdocs-jupyter makes them: its
+    Markdown cells converted to Markdown, then read by Python-Markdown's toc extension."""
+    import markdown
+    from markdown.extensions.toc import TocExtension
     from mkdocs_jupyter import convert
 
-    if not hasattr(convert, "nb2html"):
-        raise PluginError("hooks/execution.py: mkdocs_jupyter.convert.nb2html is gone; update the hook")
-    original = getattr(convert.nb2html, "__wrapped__", convert.nb2html)
+    md = markdown.Markdown(extensions=[TocExtension(toc_depth=TOC_DEPTH)])
+    md.convert(convert.nb2md(str(path)))
+    return md.toc_tokens
 
-    def nb2html(nb_path, execute=False, kernel_name="", **options):
-        if not execute:
-            return original(nb_path, execute=False, kernel_name=kernel_name, **options)
-        path, kernel_name = Path(nb_path).resolve(), kernel_name or "python3"
-        started = state["labs"].pop((path, kernel_name), None)
-        executed = started.result() if started is not None else execute_notebook(path, kernel_name)
-        # Rendering the executed notebook is deterministic too: reuse it under a key of its own.
-        key = cache_key("rendered", [executed], repr(sorted(options.items())))
-        cached = cache_read(key, ".html")
-        if cached is not None:
-            return cached
-        with tempfile.TemporaryDirectory(prefix="executed-") as folder:
-            copy = Path(folder) / Path(nb_path).name
-            copy.write_text(executed, encoding="utf-8")
-            html = original(str(copy), execute=False, kernel_name=kernel_name, **options)
-        cache_write(key, ".html", html)
-        return html
 
-    nb2html.__wrapped__ = original
-    convert.nb2html = nb2html
+def render_lab_page(page, config, files) -> None:
+    """Page.render for a lab (MkDocs would read the notebook's JSON as Markdown)."""
+    page.content, tokens, title = rendered_lab(Path(page.file.abs_src_path).resolve())
+    page.toc = get_toc(tokens)
+    if title is not None:
+        page.title = title
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,8 +462,9 @@ def on_config(config):
     # Other hooks keep what they make in the same folder, on the same terms (hooks/mathml.py: the
     # math font's subset); None when the cache is off.
     config["extra"].setdefault("execution", {})["cache_folder"] = state["cache"]
+    state["labs_pattern"] = settings.get("labs", "labs/*.ipynb")
+    state["kernel"] = settings.get("kernel", "python3")
     wrap_markdown_exec()
-    wrap_mkdocs_jupyter()
     return config
 
 
@@ -421,9 +485,7 @@ def snippets_of_page(path: Path) -> set[Path]:
     """The snippets a page or lab shows, runs or imports, directly or through other snippets."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
-        import nbformat
-
-        text = "\n".join(cell.source for cell in nbformat.reads(text, as_version=4).cells if cell.cell_type == "code")
+        text = "\n".join(code_cells(text, str(path)))
     names = {match["name"] for pattern in (INCLUDED, IMPORTED) for match in pattern.finditer(text)}
     direct = [state["snippets"] / f"{name}.py" for name in names if (state["snippets"] / f"{name}.py").is_file()]
     return set(direct) | set(imported_snippets("\n".join(f"import {p.stem}" for p in direct), state["snippets"]))
@@ -435,9 +497,16 @@ def snippet_stamps() -> dict[Path, float]:
 
 
 def on_files(files, config):
+    files = as_lab_pages(files, config)
     mark_pages_of_changed_snippets(files)
-    start_labs(files, config)
+    start_labs(files)
     return files
+
+
+def on_pre_page(page, config, files):
+    if isinstance(page.file, LabFile):
+        page.render = types.MethodType(render_lab_page, page)
+    return page
 
 
 def mark_pages_of_changed_snippets(files) -> None:
@@ -471,6 +540,14 @@ def on_page_markdown(markdown, page, config, files):
     state["sessions"] = {}
     state["live_sessions"] = set()
     return markdown
+
+
+def on_post_page(output, page, config):
+    if isinstance(page.file, LabFile):  # the notebook beside its page, for "Download the notebook"
+        folder = Path(page.file.abs_dest_path).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page.file.abs_src_path, folder / PurePosixPath(page.file.src_uri).name)
+    return output
 
 
 def on_build_error(error):

@@ -17,7 +17,7 @@ CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
     ("running the examples", ("/snippets/", "markdown_exec", "<code block", "/numpy/",
                               "/matplotlib/", "/PIL/", "/contourpy/", "/kiwisolver/", "/fontTools/",
                               "/pyparsing/", "/cycler/", "/dateutil/")),
-    ("notebooks (mkdocs-jupyter: execution, conversion, detection)", (
+    ("notebooks (execution, conversion)", (
         "mkdocs_jupyter", "/nbconvert/", "/nbclient/", "/nbformat/", "/jupyter_client/",
         "/jupyter_core/", "/jupytext/", "/zmq/", "/mistune/", "/bleach/", "/tinycss2/",
         "/traitlets/", "/ipykernel/", "/markdown_it/", "/mdit_py_plugins/", "/jsonschema/",

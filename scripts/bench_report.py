@@ -333,9 +333,9 @@ AUDIT_FIXES = {
 PROFILE_FIXES = {
     "running the examples": "run fewer or lighter examples per page (unchanged ones are already "
                             "reused from the cache)",
-    "notebooks (mkdocs-jupyter: execution, conversion, detection)": (
-        "import less at start-up (mkdocs-jupyter loads nbconvert and jupytext in every build) "
-        "and render fewer notebook cells"),
+    "notebooks (execution, conversion)": (
+        "run and render fewer notebook cells (an unchanged lab is already reused from the "
+        "cache, and its converter then not even imported)"),
     "git dates": "turn git dates off for local builds (`GIT_DATES=false`)",
     "page templates (Material)": "render less per page (e.g. `navigation.prune`)",
     "print page": "build the print edition only for releases",

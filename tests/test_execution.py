@@ -9,11 +9,13 @@ hook's own count."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -76,11 +78,15 @@ LAB = notebook(
 )
 
 
+NOTEBOOK_LIBRARIES = ("nbconvert", "nbformat", "nbclient", "jupytext", "mkdocs_jupyter")
+
+
 @pytest.fixture(scope="class")
 def probe_builds(tmp_path_factory):
     """One throw-away site, built five times in a row (each build is a new process, as
-    `make build`, with the same cache folder); what really ran and what the pages show, per step:
-    cold, unchanged, prose edited, a session's second fence edited, a snippet edited."""
+    `make build`, with the same cache folder); what really ran, what the pages show and which of
+    the notebook libraries the build imported (Python's -X importtime list), per step: cold,
+    unchanged, prose edited, a session's second fence edited, a snippet edited."""
     root = tmp_path_factory.mktemp("probe")
     make = site_maker(root)
     log = root / "executions.log"
@@ -95,11 +101,13 @@ def probe_builds(tmp_path_factory):
         log.write_text("")
         result = make({"index.md": page, "labs/probe.ipynb": LAB},
                       snippets={**snippets, "probe_constants.py": constants},
-                      PROBE_LOG=str(log), EXECUTION_CACHE=str(root / "cache"))
+                      PROBE_LOG=str(log), EXECUTION_CACHE=str(root / "cache"), PYTHONPROFILEIMPORTTIME="1")
         assert result.returncode == 0, f"{step}: {result.stdout + result.stderr}"
         site = root / "site"
+        imported = {name for name in NOTEBOOK_LIBRARIES
+                    if re.search(rf"^import time:.*\|\s+{name}$", result.stderr, re.MULTILINE)}
         results[step] = (sorted(log.read_text().split()), (site / "index.html").read_text(),
-                         (site / "labs" / "probe" / "index.html").read_text())
+                         (site / "labs" / "probe" / "index.html").read_text(), imported)
     return results
 
 
@@ -107,26 +115,33 @@ class TestReuse:
     """The builds of `probe_builds`, read step by step (one xdist worker runs the class)."""
 
     def test_an_unchanged_rebuild_executes_nothing_and_shows_the_same(self, probe_builds):
-        runs, page, lab = probe_builds["cold"]
+        runs, page, lab, _ = probe_builds["cold"]
         assert runs == ["fence", "lab", "session-1", "session-2"]
         assert "fence value 2" in page and "session value 4" in page and "lab value 2" in lab
-        again, page_again, lab_again = probe_builds["unchanged"]
+        again, page_again, lab_again, _ = probe_builds["unchanged"]
         assert again == [], f"an unchanged rebuild executed: {again}"
         assert (page_again, lab_again) == (page, lab)
 
+    def test_an_unchanged_rebuild_does_not_import_the_notebook_libraries(self, probe_builds):
+        """Its lab comes from the cache, so nbconvert and the rest (about a second) stay unloaded;
+        the cold build shows that the check sees them when they are imported."""
+        assert probe_builds["cold"][3] == set(NOTEBOOK_LIBRARIES)
+        assert probe_builds["unchanged"][3] == set(), "an unchanged rebuild imported them"
+        assert probe_builds["prose"][3] == set(), "a rebuild after a prose edit imported them"
+
     def test_editing_the_prose_of_a_page_executes_nothing(self, probe_builds):
-        runs, page, _ = probe_builds["prose"]
+        runs, page, _, _ = probe_builds["prose"]
         assert runs == [] and "Other words." in page and "fence value 2" in page
 
     def test_a_changed_fence_in_a_session_runs_the_fences_before_it_again(self, probe_builds):
         """The second fence of a session needs what the first computed; the first was reused."""
-        runs, page, _ = probe_builds["session"]
+        runs, page, _, _ = probe_builds["session"]
         assert runs == ["session-1", "session-2"]
         assert "session value 5" in page
 
     def test_editing_a_snippet_that_a_lab_imports_changes_the_lab(self, probe_builds):
         """probe_constants is imported by probe_helper, which the lab and the fences import."""
-        runs, page, lab = probe_builds["snippet"]
+        runs, page, lab, _ = probe_builds["snippet"]
         assert runs == ["fence", "lab", "session-1", "session-2"]
         assert "lab value 42" in lab and "lab value 2" not in lab
         assert "fence value 42" in page and "session value 85" in page
@@ -294,10 +309,12 @@ def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site
 
 
 def test_labs_start_in_threads_of_their_own_when_the_build_learns_its_files(tmp_path, monkeypatch):
-    """start_labs runs every lab (under `serve --dirty`, the changed ones only) beside the pages;
-    a lab's page then takes that result instead of running the lab again."""
+    """The labs' notebooks become pages, and start_labs runs every lab (under `serve --dirty`, the
+    changed ones only) beside the pages; a lab's page then takes that result instead of running
+    the lab again."""
     import threading
-    from types import SimpleNamespace
+
+    from mkdocs.structure.files import File, Files
 
     execution = load_execution_hook()
     ran = []
@@ -307,18 +324,25 @@ def test_labs_start_in_threads_of_their_own_when_the_build_learns_its_files(tmp_
         return f"executed {path.name}"
 
     monkeypatch.setattr(execution, "execute_notebook", execute_notebook)
-    labs = {name: tmp_path / name for name in ("a.ipynb", "b.ipynb")}
-    pages = [SimpleNamespace(src_uri=f"labs/{name}", abs_src_path=str(path),
-                             is_modified=lambda name=name: name == "b.ipynb") for name, path in labs.items()]
-    pages.append(SimpleNamespace(src_uri="page.md", abs_src_path="x", is_modified=lambda: True))
-    files = SimpleNamespace(documentation_pages=lambda: pages)
-    config = {"plugins": {"mkdocs-jupyter": SimpleNamespace(config={"execute": True, "kernel_name": ""})}}
+    docs, site = tmp_path / "docs", tmp_path / "site"
+    names = ["labs/a.ipynb", "labs/b.ipynb", "page.md", "other/c.ipynb"]
+    for name in names:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("{}")
+    files = execution.as_lab_pages(Files([File(name, str(docs), str(site), True) for name in names]),
+                                   {"site_dir": str(site), "use_directory_urls": True})
+    assert [file.dest_uri for file in files.documentation_pages()] == [
+        "labs/a/index.html", "labs/b/index.html", "page/index.html"]  # other/ is not labs/*.ipynb
+    built_a = Path(files.get_file_from_path("labs/a.ipynb").abs_dest_path)  # a's page is newer than a
+    built_a.parent.mkdir(parents=True)
+    built_a.write_text("")
+    os.utime(built_a, (time.time() + 60, time.time() + 60))
     for dirty, expected in ((False, ["a.ipynb", "b.ipynb"]), (True, ["b.ipynb"])):
         ran.clear()
         monkeypatch.setitem(execution.state, "dirty", dirty)
-        execution.start_labs(files, config)
+        execution.start_labs(files)
         started = execution.state["labs"]
-        assert sorted(path.name for path, _ in started) == expected
+        assert sorted(path.name for path in started) == expected
         assert [future.result() for future in started.values()] == [f"executed {name}" for name in expected]
         assert all(kernel == "python3" and thread.startswith("lab") for _, kernel, thread in ran)
         execution.stop_labs(wait=True)
