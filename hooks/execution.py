@@ -55,6 +55,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
+from notebook_file import code_cells, read_notebook
+
 log = logging.getLogger("mkdocs.hooks.execution")
 HOOKS = Path(__file__).resolve().parent
 REPO = HOOKS.parent
@@ -274,24 +276,12 @@ def wrap_markdown_exec() -> None:
 # ---------------------------------------------------------------------------------------------
 # Notebooks (mkdocs-jupyter renders; this runs them).
 
-def code_cells(notebook_json: str, where: str) -> list[str]:
-    """The code of a notebook's code cells (read as JSON: nbformat takes a third of a second to
-    import, and a build whose labs come from the cache need not load it). `where` names the
-    notebook in the error for one that is not valid JSON."""
-    try:
-        cells = json.loads(notebook_json)["cells"]
-    except json.JSONDecodeError as error:
-        raise PluginError(f"{where}:{error.lineno}: not a notebook: invalid JSON ({error.msg}, "
-                          f"column {error.colno})") from None
-    return ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
-
-
 def execute_notebook(path: Path, kernel_name: str) -> str:
     """The notebook at `path`, executed, as JSON (from the cache when its inputs are unchanged)."""
     where = f"docs/{path.relative_to(state['docs_dir']).as_posix()}" if path.is_relative_to(
         state["docs_dir"]) else str(path)
     source = path.read_text(encoding="utf-8")
-    key = cache_key("notebook", [source, *code_cells(source, where)], kernel_name)
+    key = cache_key("notebook", [source, *code_cells(read_notebook(path))], kernel_name)
     cached = cache_read(key, ".ipynb")
     if cached is not None:
         with counting:
@@ -485,7 +475,7 @@ def snippets_of_page(path: Path) -> set[Path]:
     """The snippets a page or lab shows, runs or imports, directly or through other snippets."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".ipynb":
-        text = "\n".join(code_cells(text, str(path)))
+        text = "\n".join(code_cells(read_notebook(path)))
     names = {match["name"] for pattern in (INCLUDED, IMPORTED) for match in pattern.finditer(text)}
     direct = [state["snippets"] / f"{name}.py" for name in names if (state["snippets"] / f"{name}.py").is_file()]
     return set(direct) | set(imported_snippets("\n".join(f"import {p.stem}" for p in direct), state["snippets"]))

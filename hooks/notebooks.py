@@ -37,7 +37,6 @@ and the actions a student needs at the top of each lab.
 import base64
 import hashlib
 import html as html_module
-import json
 import re
 import struct
 from pathlib import Path, PurePosixPath
@@ -48,6 +47,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 import build_cache
+from notebook_file import read_notebook
 
 MATHJAX_LOADER = re.compile(
     r'<!-- Load mathjax -->\s*<script src="">\s*</script>.*?<!-- End of mathjax configuration -->',
@@ -103,7 +103,7 @@ def lab_actions(src_uri: str, repo_url: str, edit_uri: str) -> str:
 def on_page_content(html, page, config, files):
     if not page.file.src_uri.endswith(".ipynb"):
         return html
-    notebook = json.loads(Path(page.file.abs_src_path).read_text(encoding="utf-8"))
+    notebook = read_notebook(page.file.abs_src_path)
     if "description" in notebook["metadata"]:
         page.meta["description"] = notebook["metadata"]["description"]
     html = describe_figures(html, notebook, f"docs/{page.file.src_uri}")

@@ -18,7 +18,6 @@ the foot of the page; the description for link previews is each page's `descript
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+
+from notebook_file import cell_source, read_notebook
 
 WORDS_PER_MINUTE = 200
 CODE_LINES_PER_MINUTE = 10
@@ -114,8 +115,8 @@ def markdown_work(markdown: str, base_paths: list[Path], work: Work | None = Non
 
 def notebook_work(notebook: Path, base_paths: list[Path]) -> Work:
     work = Work()
-    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-        source = "".join(cell["source"])
+    for cell in read_notebook(notebook)["cells"]:
+        source = cell_source(cell)
         if cell["cell_type"] == "markdown":
             markdown_work(source, base_paths, work)
         elif cell["cell_type"] == "code":

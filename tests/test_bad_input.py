@@ -182,6 +182,17 @@ def test_a_python_fence_that_raises_names_file_and_line(tmp_path):
     assert "line 7" in output or "page.md:7" in output, output
 
 
+def test_a_notebook_that_is_not_json_names_the_file_and_line(make_site):
+    """A merge conflict left in a lab, say: its line, not a traceback from a JSON parser."""
+    lines = broken_notebook().replace("{", "{\n").split("\n")
+    lines.insert(5, "<<<<<<< HEAD")
+    result = make_site({"index.md": page(""), "labs/conflict.ipynb": "\n".join(lines)})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "docs/labs/conflict.ipynb:6: not a notebook: invalid JSON" in output, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+
+
 def test_the_real_mkdocs_yml_is_what_the_throwaway_sites_inherit():
     assert "strict: true" in (REPO / "mkdocs.yml").read_text()
 

@@ -1,20 +1,16 @@
 """The syllabus page lists every concept page and lab, with computed times and working deep links
 (the strict build checks that each link and anchor exists)."""
 
-import importlib.util
 import json
 import re
 import sys
 
-from conftest import DOCS, REPO
+from conftest import DOCS, REPO, load_module
 
 sys.path.insert(0, str(REPO / "scripts"))
 import published_urls  # noqa: E402
 
-spec = importlib.util.spec_from_file_location("page_meta_for_tests", REPO / "hooks" / "page_meta.py")
-page_meta = importlib.util.module_from_spec(spec)
-sys.modules[spec.name] = page_meta  # dataclasses look their module up here
-spec.loader.exec_module(page_meta)
+page_meta = load_module(REPO / "hooks" / "page_meta.py", "page_meta_for_tests")
 
 NOT_COURSE_PAGES = {"", "syllabus/", "labs/", "glossary/"}
 
