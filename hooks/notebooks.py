@@ -39,6 +39,7 @@ import hashlib
 import html as html_module
 import re
 import struct
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import tinycss2
@@ -292,8 +293,9 @@ def cached_trim(css: str, classes: set[str], folder: Path | None) -> str:
                               lambda: trim_stylesheet(css, classes).encode()).decode()
 
 
-def classes_of(html: str) -> set[str]:
-    return {name for value in CLASS_ATTRIBUTE.findall(html) for name in value.split()}
+@lru_cache(maxsize=64)  # a `make serve` rebuild reads the same print edition and labs again
+def classes_of(html: str) -> frozenset[str]:
+    return frozenset(name for value in CLASS_ATTRIBUTE.findall(html) for name in value.split())
 
 
 # After print-site (priority 0) has written the print edition, which no on_post_page sees.

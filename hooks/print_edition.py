@@ -55,6 +55,7 @@ def css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
+@lru_cache(maxsize=128)  # kept per page text, as update_anchor_ids below
 def move_answers(section_id: str, body: str) -> str:
     """A chapter's HTML with its questions' answers gathered at its end."""
     answers = []

@@ -18,6 +18,7 @@ Each fix is for markup the site's own pages, or the way it combines them, would 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup
@@ -84,6 +85,15 @@ def own_ids(html: str, names: set[str], key: str) -> str:
     return ID.sub(lambda m: f'id="{key}-{m.group(1)}"' if m.group(1) in names else m.group(0), html)
 
 
+# Kept per page text: a `make serve` rebuild after one page changed writes the print edition again,
+# and the other pages' sections are the same text as before.
+@lru_cache(maxsize=256)
+def with_own_ids(key: str, body: str) -> str:
+    """A page's section of the print edition, its ids (and what refers to them) starting with `key`."""
+    names = {name for name in ID.findall(body) if not name.startswith(f"{key}-")}
+    return references(names, key, own_ids(body, names, key))
+
+
 def unique_print_ids(html: str) -> str:
     """Every id inside a page of the print edition starts with that page's key."""
     out, position = [], 0
@@ -91,10 +101,7 @@ def unique_print_ids(html: str) -> str:
         if match.start() < position:  # a page section inside another cannot happen; say so if it does
             raise PluginError("print edition: a page's <section> inside another's")
         end = section_end(html, match.start())
-        key = match["key"]
-        body = html[match.end():end]
-        names = {name for name in ID.findall(body) if not name.startswith(f"{key}-")}
-        out += [html[position:match.end()], references(names, key, own_ids(body, names, key))]
+        out += [html[position:match.end()], with_own_ids(match["key"], html[match.end():end])]
         position = end
     out.append(html[position:])
     return "".join(out)
