@@ -331,8 +331,14 @@ def test_labs_start_in_threads_of_their_own_when_the_build_learns_its_files(tmp_
         (docs / name).write_text("{}")
     files = execution.as_lab_pages(Files([File(name, str(docs), str(site), True) for name in names]),
                                    {"site_dir": str(site), "use_directory_urls": True})
+    # Labs are read last (their kernels run while the pages before them are read); other/ is not
+    # labs/*.ipynb. The site is written in MkDocs' order.
     assert [file.dest_uri for file in files.documentation_pages()] == [
-        "labs/a/index.html", "labs/b/index.html", "page/index.html"]  # other/ is not labs/*.ipynb
+        "page/index.html", "labs/a/index.html", "labs/b/index.html"]
+    execution.in_source_order(files)
+    assert [file.src_uri for file in files] == names
+    assert [file.dest_uri for file in files.documentation_pages()] == [
+        "labs/a/index.html", "labs/b/index.html", "page/index.html"]
     built_a = Path(files.get_file_from_path("labs/a.ipynb").abs_dest_path)  # a's page is newer than a
     built_a.parent.mkdir(parents=True)
     built_a.write_text("")
