@@ -23,6 +23,8 @@ output depends on, stops at a time limit naming itself, and prints no kernel noi
   notebook and reads its headings; it is a library here, imported only when a lab's rendering is
   not in the cache (its MkDocs plugin imported nbconvert and jupytext, about a second, on every
   build).
+- **Threads.** Each example's numpy gets one BLAS thread (OPENBLAS_NUM_THREADS and the like, if
+  not set already), since fences and kernels already run side by side.
 - **`make serve`** watches snippets/ (`watch:` in mkdocs.yml). With `--dirty` MkDocs re-renders
   only pages whose own file changed; after a snippet (or data file) changes, this hook marks every
   page and lab that includes or imports it, directly or through another snippet, as changed too.
@@ -456,7 +458,16 @@ def render_lab_page(page, config, files) -> None:
 # ---------------------------------------------------------------------------------------------
 # MkDocs events.
 
+# The pages' fences (in this process) and a lab's kernel (in another) run at the same time, and
+# numpy's BLAS would start a thread per core in each: they fought over the cores (a cold build
+# here: about 28 s with that, 25.5 s with one thread each, the same site). Set before any example
+# imports numpy, and only where the caller has not chosen; kernels inherit it.
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def on_config(config):
+    for name in BLAS_THREADS:
+        os.environ.setdefault(name, "1")
     settings = config["extra"].get("execution", {})
     state["timeout"] = float(os.environ.get("EXAMPLE_TIMEOUT") or settings.get("timeout", 60))
     state["memory_mb"] = int(os.environ.get("EXAMPLE_MEMORY_MB") or settings.get("memory_mb", 4096))

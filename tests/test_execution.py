@@ -27,6 +27,7 @@ PROBE_HELPER = '''import os
 from probe_constants import BASE
 
 VALUE = BASE + 1
+BLAS_THREADS = os.environ.get("OPENBLAS_NUM_THREADS")  # as the example's numpy sees it
 
 
 def record(what):
@@ -46,6 +47,7 @@ import probe_helper
 
 probe_helper.record("fence")
 print(f"fence value {probe_helper.VALUE}")
+print(f"fence BLAS threads {probe_helper.BLAS_THREADS}")
 ```
 
 ```python exec="on" result="text" session="probe" notest
@@ -74,7 +76,8 @@ def notebook(*cells: tuple[str, str]) -> str:
 
 LAB = notebook(
     ("setup", "import sys\nsys.path.insert(0, '../../snippets')"),
-    ("probe", "import probe_helper\nprobe_helper.record('lab')\nprint('lab value', probe_helper.VALUE)"),
+    ("probe", "import probe_helper\nprobe_helper.record('lab')\nprint('lab value', probe_helper.VALUE)\n"
+              "print('lab BLAS threads', probe_helper.BLAS_THREADS)"),
 )
 
 
@@ -121,6 +124,14 @@ class TestReuse:
         again, page_again, lab_again, _ = probe_builds["unchanged"]
         assert again == [], f"an unchanged rebuild executed: {again}"
         assert (page_again, lab_again) == (page, lab)
+
+    def test_examples_run_with_one_blas_thread_each(self, probe_builds):
+        """A page's fences and a lab's kernel run at the same time: numpy's BLAS gets one thread in
+        each (unless the caller chose), not one per core in each."""
+        _, page, lab, _ = probe_builds["cold"]
+        expected = os.environ.get("OPENBLAS_NUM_THREADS", "1")
+        assert f"fence BLAS threads {expected}" in page
+        assert f"lab BLAS threads {expected}" in lab
 
     def test_an_unchanged_rebuild_does_not_import_the_notebook_libraries(self, probe_builds):
         """Its lab comes from the cache, so nbconvert and the rest (about a second) stay unloaded;
