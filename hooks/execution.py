@@ -18,11 +18,11 @@ output depends on, stops at a time limit naming itself, and prints no kernel noi
   outputs merged (nbclient's coalesce_streams), so the page does not depend on when the kernel
   flushed its output. Kernels talk over local IPC sockets, so they print no warning about
   unencrypted TCP. They start as soon as the build knows its files, beside the thread that
-  renders the pages (and runs the fences), one lab at a time per core but one; the labs' pages are
-  read last, so that the other pages are read while the labs run. mkdocs-jupyter's converter renders the executed
-  notebook and reads its headings; it is a library here, imported only when a lab's rendering is
-  not in the cache (its MkDocs plugin imported nbconvert and jupytext, about a second, on every
-  build).
+  renders the pages (and runs the fences), one lab at a time per core but one; the labs' pages
+  are read last, so that the other pages are read while the labs run. mkdocs-jupyter's converter
+  renders the executed notebook and reads its headings; it is a library here, imported only when
+  a lab's rendering is not in the cache (its MkDocs plugin imported nbconvert and jupytext, about
+  a second, on every build).
 - **Threads.** Each example's numpy gets one BLAS thread (OPENBLAS_NUM_THREADS and the like, if
   not set already), since fences and kernels already run side by side.
 - **`make serve`** watches snippets/ (`watch:` in mkdocs.yml). With `--dirty` MkDocs re-renders
@@ -58,7 +58,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
-from notebook_file import code_cells, read_notebook
+from notebook_file import code_cells, parse_notebook, read_notebook
 
 log = logging.getLogger("mkdocs.hooks.execution")
 HOOKS = Path(__file__).resolve().parent
@@ -284,7 +284,7 @@ def execute_notebook(path: Path, kernel_name: str) -> str:
     where = f"docs/{path.relative_to(state['docs_dir']).as_posix()}" if path.is_relative_to(
         state["docs_dir"]) else str(path)
     source = path.read_text(encoding="utf-8")
-    key = cache_key("notebook", [source, *code_cells(read_notebook(path))], kernel_name)
+    key = cache_key("notebook", [source, *code_cells(parse_notebook(source, path))], kernel_name)
     cached = cache_read(key, ".ipynb")
     if cached is not None:
         with counting:

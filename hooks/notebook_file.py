@@ -25,8 +25,11 @@ def shown(path: Path) -> str:
 
 
 def read_notebook(path: str | Path) -> dict:
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
+    return parse_notebook(Path(path).read_text(encoding="utf-8"), Path(path))
+
+
+def parse_notebook(text: str, path: Path) -> dict:
+    """The notebook in `text`, read from `path` (named in the error)."""
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as error:
