@@ -462,12 +462,17 @@ def render_lab_page(page, config, files) -> None:
 # numpy's BLAS would start a thread per core in each: they fought over the cores (a cold build
 # here: about 28 s with that, 25.5 s with one thread each, the same site). Set before any example
 # imports numpy, and only where the caller has not chosen; kernels inherit it.
+# tests/conftest.py calls this too, for the examples' tests that pytest runs a worker per core.
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def on_config(config):
+def one_blas_thread_each() -> None:
     for name in BLAS_THREADS:
         os.environ.setdefault(name, "1")
+
+
+def on_config(config):
+    one_blas_thread_each()
     settings = config["extra"].get("execution", {})
     state["timeout"] = float(os.environ.get("EXAMPLE_TIMEOUT") or settings.get("timeout", 60))
     state["memory_mb"] = int(os.environ.get("EXAMPLE_MEMORY_MB") or settings.get("memory_mb", 4096))

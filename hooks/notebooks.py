@@ -293,7 +293,9 @@ def cached_trim(css: str, classes: set[str], folder: Path | None) -> str:
                               lambda: trim_stylesheet(css, classes).encode()).decode()
 
 
-@lru_cache(maxsize=64)  # a `make serve` rebuild reads the same print edition and labs again
+# A `make serve` rebuild reads the labs again unchanged (the print edition changes with every edit):
+# a few entries keep them, without holding on to one print edition per rebuild.
+@lru_cache(maxsize=8)
 def classes_of(html: str) -> frozenset[str]:
     return frozenset(name for value in CLASS_ATTRIBUTE.findall(html) for name in value.split())
 

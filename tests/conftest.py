@@ -25,13 +25,6 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-# pytest runs a worker per core, and each example's numpy would start a BLAS thread per core: the
-# workers then fought over the cores (the examples' tests here: 37 s -> 29 s with one thread each).
-# Set before any test imports numpy, unless the caller chose; builds and kernels inherit it (and
-# hooks/execution.py sets the same for a build run by hand).
-for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(name, "1")
-
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SNIPPETS = REPO / "snippets"
@@ -54,6 +47,13 @@ def load_module(path: Path, name: str):
     finally:
         sys.path[:] = saved
     return module
+
+
+# pytest runs a worker per core, and each example's numpy would start a BLAS thread per core: the
+# workers then fought over the cores (the examples' tests here: 37 s -> 29 s with one thread each).
+# The build's own setting (hooks/execution.py), made before any test imports numpy, unless the
+# caller chose; builds and kernels inherit it.
+load_module(REPO / "hooks" / "execution.py", "execution_hook_for_conftest").one_blas_thread_each()
 
 
 def page_text(relative: str) -> str:
