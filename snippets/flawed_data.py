@@ -57,7 +57,8 @@ def demonstrations(flaw_fraction, seed, n_prompts=200):
 
 
 # --8<-- [start:flaw_rate]
-def trained_flaw_probs(flaw_fraction, seed, n_prompts=200, n_test_prompts=1000):
+def trained_flaw_probs(flaw_fraction, seed,
+                       n_prompts=200, n_test_prompts=1000):
     """Fine-tune on the demonstrations; P(flawed) on each of n_test_prompts
     new prompts of the same kind, shape (n_test_prompts,)."""
     features, targets = demonstrations(flaw_fraction, seed, n_prompts)

@@ -1,6 +1,6 @@
 """Getting around: on a phone-sized screen the menu opens and every page can be reached through it;
 the light/dark choice stays as the reader moves between pages and comes back; a code block's copy
-button puts exactly that code on the clipboard."""
+button puts exactly that code on the clipboard and covers none of it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,23 @@ SCROLLABLE_REGIONS = """async () => (await axe.run(document.querySelector("artic
   {runOnly: ["scrollable-region-focusable"], resultTypes: ["violations"]})).violations
   .flatMap(v => v.nodes.map(n => n.target.join(" ")))"""
 COPY_BUTTON = "article pre button[data-clipboard-target]"
+# The first line of each code block whose text lies under its copy button's icon on the screen
+# (Material's button, or a lab cell's mkdocs-jupyter one), with each block scrolled to its end: a
+# character there could not be read at any scroll position.
+CODE_UNDER_COPY_BUTTON = """() => [...document.querySelectorAll("article pre")].flatMap(pre => {
+  const icon = pre.querySelector(".md-code__button")
+    || pre.closest(".CodeMirror")?.querySelector(".clipboard-copy-icon");
+  if (!icon) return [];
+  const code = pre.querySelector("code") || pre;
+  const scroller = getComputedStyle(code).overflowX === "visible" ? pre.closest(".highlight-ipynb") || pre : code;
+  scroller.scrollLeft = scroller.scrollWidth;
+  const b = icon.getBoundingClientRect(), text = document.createRange();
+  text.selectNodeContents(code);
+  const covered = [...text.getClientRects()].some(r => r.width > 0 &&
+    r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top);
+  scroller.scrollLeft = 0;
+  return covered ? [code.innerText.split("\\n")[0]] : [];
+})"""
 READ_CLIPBOARD = """async () => {
   for (let tries = 0; tries < 100; tries++) {
     const text = await navigator.clipboard.readText();
@@ -211,6 +228,9 @@ def test_copy_buttons_copy_the_code(new_context, base_url, pages):
         # Material adds a copy button to each code block once the page has loaded.
         tab.wait_for_function(f"() => !document.querySelector('article pre > code') || "
                               f"document.querySelector(\"{COPY_BUTTON}\")")
+        covered = tab.evaluate(CODE_UNDER_COPY_BUTTON)
+        assert not covered, (f"/{page.path}: a copy button covers the text of the code block that starts\n"
+                             + "\n".join(covered) + "\nat 1280 px: make that block's first line shorter")
         buttons = tab.locator(COPY_BUTTON)
         copied = []
         for index in range(buttons.count()):
