@@ -230,7 +230,7 @@ def test_copy_buttons_copy_the_code(new_context, base_url, pages):
                               f"document.querySelector(\"{COPY_BUTTON}\")")
         covered = tab.evaluate(CODE_UNDER_COPY_BUTTON)
         assert not covered, (f"/{page.path}: a copy button covers the text of the code block that starts\n"
-                             + "\n".join(covered) + "\nat 1280 px: make that block's first line shorter")
+                             + "\n".join(covered) + f"\nat {DESKTOP['width']} px: make that block's first line shorter")
         buttons = tab.locator(COPY_BUTTON)
         copied = []
         for index in range(buttons.count()):
