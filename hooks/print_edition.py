@@ -55,7 +55,7 @@ def css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-@lru_cache(maxsize=128)  # kept per page text, as update_anchor_ids below
+@lru_cache(maxsize=128)  # kept per page text, as fixed_page_html below
 def move_answers(section_id: str, body: str) -> str:
     """A chapter's HTML with its questions' answers gathered at its end."""
     answers = []
@@ -104,9 +104,6 @@ PRINT_SITE_ID_TAG = re.compile(r"<(?=[^\n]*?id=\")([^\s]+).*?id=\"([^\"]*?)\".*?
 PRINT_SITE_ID_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "sup", "li"}
 
 
-# Kept per page text: a `make serve` rebuild after one page changed gives every other page back
-# unchanged, and their ids need not be found again (0.15 s of a 0.7 s rebuild here).
-@lru_cache(maxsize=128)
 def update_anchor_ids(page_html: str, page_key: str) -> str:
     for tag in PRINT_SITE_ID_TAG.finditer(page_html):  # the tags of the page as it came
         if tag[1] in PRINT_SITE_ID_TAGS:
@@ -114,11 +111,23 @@ def update_anchor_ids(page_html: str, page_key: str) -> str:
     return page_html
 
 
-def on_config(config):
+# print-site's fix_internal_links (its links, ids, tabs and images of one page, then the page's
+# <section>), kept per page text: a `make serve` rebuild after one page changed gives every other
+# page back unchanged, and their links and ids need not be fixed again (0.2 s of a 0.8 s rebuild
+# here). Its result depends on its arguments only.
+@lru_cache(maxsize=128)
+def fixed_page_html(page_html: str, page_url: str, directory_urls: bool, heading_number: str) -> str:
     from mkdocs_print_site_plugin import urls
+
+    return urls.fix_internal_links(page_html, page_url, directory_urls, heading_number)
+
+
+def on_config(config):
+    from mkdocs_print_site_plugin import renderer, urls
 
     update_anchor_ids.__wrapped__ = getattr(urls.update_anchor_ids, "__wrapped__", urls.update_anchor_ids)
     urls.update_anchor_ids = update_anchor_ids
+    renderer.fix_internal_links = fixed_page_html
 
 
 # `mkdocs serve --dirty` reads again only the pages that changed. The others have no HTML and no

@@ -314,6 +314,9 @@ def test_serve_rerenders_the_pages_and_labs_that_use_an_edited_snippet(make_site
         # docs/ is still watched by the faster observer of hooks/build_context.py.
         (tmp_path / "docs" / "other.md").write_text(other.replace("Words of", "Edited words of"))
         assert wait_for(base + "other/", "Edited words of the other page.", 30), "a page's save was not seen"
+        # print-site's work on each page is kept between rebuilds (hooks/print_edition.py), never its old text.
+        assert wait_for(base + "print_page/", "Edited words of the other page.", 30), \
+            "the print edition kept the old text of an edited page"
     finally:
         server.terminate()
         server.wait(timeout=30)
